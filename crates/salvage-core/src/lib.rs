@@ -1,0 +1,18 @@
+//! salvage's core: the domain model, the permission policy and the trash engine. It knows
+//! nothing of HTTP, SQL or XML; storage and protocols sit at the edges (DESIGN.md §1).
+
+pub mod acl;
+mod audit;
+pub mod auth;
+pub mod blob;
+mod check;
+pub mod clock;
+pub mod error;
+pub mod model;
+pub mod name;
+mod repository;
+pub mod store;
+pub mod trash;
+
+pub use error::{Error, Result};
+pub use repository::{split_path, Config, InitReport, Page, Repository, DEFAULT_ADMIN, DEFAULT_TENANT};

@@ -1,0 +1,891 @@
+//! The repository service: the one entry point every face calls. Each public method is one
+//! transaction and checks the caller's rights before it changes anything.
+
+use crate::acl::{effective_right, AclEntry, Right};
+use crate::auth;
+use crate::blob::{BlobReader, BlobStore};
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::name;
+use crate::store::{Store, StoreTx};
+use chrono::Duration;
+use std::sync::Arc;
+use tokio::io::AsyncRead;
+
+pub const DEFAULT_TENANT: &str = "default";
+pub const DEFAULT_ADMIN: &str = "admin";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Sliding lifetime of a session since its last use.
+    pub session_ttl: Duration,
+    /// How long an unreferenced blob's bytes are kept before they are removed.
+    pub blob_grace: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            session_ttl: Duration::hours(8),
+            blob_grace: Duration::hours(24),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Repository {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) blobs: Arc<dyn BlobStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) config: Config,
+}
+
+/// What `init` did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InitReport {
+    pub tenant_created: bool,
+    pub admin_created: bool,
+    /// Set only when the administrator was created with a generated password.
+    pub generated_password: Option<String>,
+}
+
+/// One page of a listing plus where the next one starts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
+impl Repository {
+    pub fn new(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>, clock: Arc<dyn Clock>, config: Config) -> Self {
+        Repository {
+            store,
+            blobs,
+            clock,
+            config,
+        }
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    // --- setup and administration ---------------------------------------------------------
+
+    /// Creates tenant `default` and the administrator `admin` unless they exist. Safe to run
+    /// any number of times.
+    pub async fn init(&self, admin_password: Option<&str>) -> Result<InitReport> {
+        let now = self.clock.now();
+        let mut tx = self.store.write().await?;
+        let (tenant, tenant_created) = match tx.tenant_by_name(DEFAULT_TENANT).await? {
+            Some(t) => (t, false),
+            None => (
+                tx.insert_tenant(DEFAULT_TENANT, TrashSettings::default(), now).await?,
+                true,
+            ),
+        };
+        let admins = ensure_admin_group(tx.as_mut(), tenant.id).await?;
+        let mut report = InitReport {
+            tenant_created,
+            admin_created: false,
+            generated_password: None,
+        };
+        if tx.user_by_login(DEFAULT_ADMIN).await?.is_none() {
+            let (password, generated) = match admin_password {
+                Some(p) if !p.is_empty() => (p.to_owned(), false),
+                _ => (auth::generate_password(), true),
+            };
+            let new = NewUser {
+                username: DEFAULT_ADMIN.into(),
+                email: "admin@localhost".into(),
+                first_name: "System".into(),
+                last_name: "Administrator".into(),
+                password: password.clone(),
+                is_system_admin: true,
+            };
+            let user = tx.insert_user(&new, &auth::hash_password(&password)?, now).await?;
+            tx.upsert_membership(&Membership {
+                user_id: user.id,
+                tenant_id: tenant.id,
+                role: Role::IpsAdmin,
+            })
+            .await?;
+            tx.add_group_member(admins.id, user.id).await?;
+            report.admin_created = true;
+            report.generated_password = generated.then_some(password);
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    pub async fn create_tenant(&self, actor: &Actor, name: &str) -> Result<Tenant> {
+        self.require_system_admin(actor).await?;
+        name::validate(name)?;
+        let mut tx = self.store.write().await?;
+        if tx.tenant_by_name(name).await?.is_some() {
+            return Err(Error::NameConflict(name.to_owned()));
+        }
+        let tenant = tx
+            .insert_tenant(name, TrashSettings::default(), self.clock.now())
+            .await?;
+        ensure_admin_group(tx.as_mut(), tenant.id).await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+
+    pub async fn tenants(&self, actor: &Actor) -> Result<Vec<Tenant>> {
+        self.require_system_admin(actor).await?;
+        self.store.read().await?.tenants().await
+    }
+
+    pub async fn tenant(&self, actor: &Actor) -> Result<Tenant> {
+        let mut tx = self.store.read().await?;
+        tx.tenant(actor.tenant_id)
+            .await?
+            .ok_or_else(|| Error::not_found("tenant"))
+    }
+
+    pub async fn set_trash_settings(&self, actor: &Actor, settings: TrashSettings) -> Result<()> {
+        require_admin(actor)?;
+        let mut tx = self.store.write().await?;
+        tx.update_tenant_settings(actor.tenant_id, settings).await?;
+        tx.commit().await
+    }
+
+    /// Creates a user and makes them a member of the caller's tenant with `role`.
+    pub async fn create_user(&self, actor: &Actor, new: &NewUser, role: Role) -> Result<User> {
+        require_admin(actor)?;
+        if new.is_system_admin {
+            self.require_system_admin(actor).await?;
+        }
+        name::validate(&new.username)?;
+        if new.password.len() < 8 {
+            return Err(Error::InvalidInput("a password must have at least 8 characters".into()));
+        }
+        let mut tx = self.store.write().await?;
+        for login in [&new.username, &new.email] {
+            if !login.is_empty() && tx.user_by_login(login).await?.is_some() {
+                return Err(Error::NameConflict(login.clone()));
+            }
+        }
+        let user = tx
+            .insert_user(new, &auth::hash_password(&new.password)?, self.clock.now())
+            .await?;
+        tx.upsert_membership(&Membership {
+            user_id: user.id,
+            tenant_id: actor.tenant_id,
+            role,
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Gives an existing user a role in another tenant (a system administrator's task).
+    pub async fn add_membership(&self, actor: &Actor, user: UserId, tenant: &str, role: Role) -> Result<()> {
+        self.require_system_admin(actor).await?;
+        let mut tx = self.store.write().await?;
+        let tenant = tx
+            .tenant_by_name(tenant)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("tenant {tenant:?}")))?;
+        tx.user(user).await?.ok_or_else(|| Error::not_found("user"))?;
+        tx.upsert_membership(&Membership {
+            user_id: user,
+            tenant_id: tenant.id,
+            role,
+        })
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<User>> {
+        require_admin(actor)?;
+        let mut tx = self.store.read().await?;
+        let members: Vec<UserId> = tx
+            .memberships_of_tenant(actor.tenant_id)
+            .await?
+            .iter()
+            .map(|m| m.user_id)
+            .collect();
+        Ok(tx
+            .users()
+            .await?
+            .into_iter()
+            .filter(|u| members.contains(&u.id))
+            .collect())
+    }
+
+    pub async fn create_group(&self, actor: &Actor, name: &str) -> Result<Group> {
+        require_admin(actor)?;
+        name::validate(name)?;
+        let mut tx = self.store.write().await?;
+        if tx.group_by_name(actor.tenant_id, name).await?.is_some() {
+            return Err(Error::NameConflict(name.to_owned()));
+        }
+        let group = tx.insert_group(actor.tenant_id, name, false).await?;
+        tx.commit().await?;
+        Ok(group)
+    }
+
+    pub async fn add_group_member(&self, actor: &Actor, group: &str, user: UserId) -> Result<()> {
+        require_admin(actor)?;
+        let mut tx = self.store.write().await?;
+        let group = tx
+            .group_by_name(actor.tenant_id, group)
+            .await?
+            .ok_or_else(|| Error::not_found("group"))?;
+        if tx.membership(user, actor.tenant_id).await?.is_none() {
+            return Err(Error::not_found("user"));
+        }
+        tx.add_group_member(group.id, user).await?;
+        tx.commit().await
+    }
+
+    pub async fn groups(&self, actor: &Actor) -> Result<Vec<Group>> {
+        self.store.read().await?.groups(actor.tenant_id).await
+    }
+
+    async fn require_system_admin(&self, actor: &Actor) -> Result<()> {
+        let mut tx = self.store.read().await?;
+        match tx.user(actor.user_id).await? {
+            Some(u) if u.is_system_admin => Ok(()),
+            _ => Err(Error::PermissionDenied(
+                "only a system administrator may do this".into(),
+            )),
+        }
+    }
+
+    // --- who is calling -------------------------------------------------------------------
+
+    /// The actor for `username` in tenant `tenant` (the CLI's `--as`).
+    pub async fn actor_by_name(&self, tenant: &str, username: &str) -> Result<Actor> {
+        let mut tx = self.store.read().await?;
+        let tenant = tx
+            .tenant_by_name(tenant)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("tenant {tenant:?}")))?;
+        let user = tx
+            .user_by_login(username)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("user {username:?}")))?;
+        actor_in(tx.as_mut(), &user, tenant.id).await
+    }
+
+    /// Checks a login and opens a session. Returns the ticket (shown once, never stored).
+    pub async fn login(&self, tenant: Option<&str>, login: &str, password: &str) -> Result<(String, Actor)> {
+        let mut tx = self.store.write().await?;
+        let user = tx.user_by_login(login).await?;
+        let hash = user.as_ref().map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
+        let ok = auth::verify_password(password, hash);
+        let user = match user {
+            Some(u) if ok && u.enabled => u,
+            _ => return Err(Error::AuthenticationFailed),
+        };
+        let tenant_id = match tenant {
+            Some(name) => tx.tenant_by_name(name).await?.ok_or(Error::AuthenticationFailed)?.id,
+            None => {
+                tx.tenant_by_name(DEFAULT_TENANT)
+                    .await?
+                    .ok_or(Error::AuthenticationFailed)?
+                    .id
+            }
+        };
+        let actor = actor_in(tx.as_mut(), &user, tenant_id)
+            .await
+            .map_err(|_| Error::AuthenticationFailed)?;
+        let ticket = auth::new_ticket();
+        let now = self.clock.now();
+        let session = Session {
+            user_id: user.id,
+            tenant_id,
+            created_at: now,
+            expires_at: now + self.config.session_ttl,
+        };
+        tx.insert_session(&auth::ticket_hash(&ticket), &session).await?;
+        tx.commit().await?;
+        Ok((ticket, actor))
+    }
+
+    /// Resolves a ticket to its actor and slides the session's expiry forward.
+    pub async fn authenticate(&self, ticket: &str) -> Result<Actor> {
+        let hash = auth::ticket_hash(ticket);
+        let now = self.clock.now();
+        let mut tx = self.store.write().await?;
+        let session = tx.session(&hash).await?.ok_or(Error::InvalidTicket)?;
+        if session.expires_at <= now {
+            tx.delete_session(&hash).await?;
+            tx.commit().await?;
+            return Err(Error::InvalidTicket);
+        }
+        let user = tx.user(session.user_id).await?.ok_or(Error::InvalidTicket)?;
+        let actor = actor_in(tx.as_mut(), &user, session.tenant_id)
+            .await
+            .map_err(|_| Error::InvalidTicket)?;
+        // Extend only once a minute has passed, so a busy client does not write on every call.
+        let expires_at = now + self.config.session_ttl;
+        if expires_at - session.expires_at > Duration::minutes(1) {
+            tx.extend_session(&hash, expires_at).await?;
+        }
+        tx.commit().await?;
+        Ok(actor)
+    }
+
+    pub async fn logout(&self, ticket: &str) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        tx.delete_session(&auth::ticket_hash(ticket)).await?;
+        tx.commit().await
+    }
+
+    // --- the tree -------------------------------------------------------------------------
+
+    pub async fn create_library(&self, actor: &Actor, name: &str) -> Result<Node> {
+        require_admin(actor)?;
+        let mut tx = self.store.write().await?;
+        let node = self
+            .insert_child(tx.as_mut(), actor, None, NodeKind::Library, name)
+            .await?;
+        tx.commit().await?;
+        Ok(node)
+    }
+
+    pub async fn create_folder(&self, actor: &Actor, parent: NodeId, name: &str) -> Result<Node> {
+        let mut tx = self.store.write().await?;
+        let parent = live_node(tx.as_mut(), actor, parent).await?;
+        let node = self
+            .insert_child(tx.as_mut(), actor, Some(&parent), NodeKind::Folder, name)
+            .await?;
+        tx.commit().await?;
+        Ok(node)
+    }
+
+    /// Resolves `/Library/a/b`, creating every missing folder (and the library) on the way.
+    pub async fn ensure_folder_path(&self, actor: &Actor, path: &str) -> Result<Node> {
+        let mut tx = self.store.write().await?;
+        let node = self.ensure_path(tx.as_mut(), actor, &split_path(path)?).await?;
+        tx.commit().await?;
+        Ok(node)
+    }
+
+    pub(crate) async fn ensure_path(&self, tx: &mut dyn StoreTx, actor: &Actor, names: &[String]) -> Result<Node> {
+        let mut parent: Option<Node> = None;
+        for segment in names {
+            let existing = tx
+                .unmarked_child(actor.tenant_id, parent.as_ref().map(|p| p.id), &name::key(segment))
+                .await?;
+            let next = match existing {
+                Some(n) if n.kind.is_container() => n,
+                Some(_) => return Err(Error::NameConflict(segment.clone())),
+                None => {
+                    let kind = if parent.is_none() {
+                        NodeKind::Library
+                    } else {
+                        NodeKind::Folder
+                    };
+                    if kind == NodeKind::Library {
+                        require_admin(actor)?;
+                    }
+                    self.insert_child(tx, actor, parent.as_ref(), kind, segment).await?
+                }
+            };
+            parent = Some(next);
+        }
+        parent.ok_or_else(|| Error::InvalidInput("a folder path needs at least a library name".into()))
+    }
+
+    /// Inserts a new child after checking the name, the caller's right and name clashes.
+    pub(crate) async fn insert_child(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        parent: Option<&Node>,
+        kind: NodeKind,
+        name: &str,
+    ) -> Result<Node> {
+        name::validate(name)?;
+        if let Some(parent) = parent {
+            if !parent.kind.is_container() {
+                return Err(Error::InvalidTarget(format!(
+                    "{:?} is a document, not a folder",
+                    parent.name
+                )));
+            }
+            if !right_on(tx, actor, parent).await?.can_add() {
+                return Err(Error::PermissionDenied(format!(
+                    "you may not add items to {:?}",
+                    parent.name
+                )));
+            }
+        }
+        self.check_name_free(tx, actor.tenant_id, parent.map(|p| p.id), name)
+            .await?;
+        let now = self.clock.now();
+        tx.insert_node(&NewNode {
+            tenant_id: actor.tenant_id,
+            parent_id: parent.map(|p| p.id),
+            kind,
+            name: name.to_owned(),
+            created_by: actor.user_id,
+            created_at: now,
+        })
+        .await
+    }
+
+    /// A new or moved item may not take a live sibling's name, nor (when the tenant reserves
+    /// them) the name of a sibling waiting in the trash.
+    async fn check_name_free(
+        &self,
+        tx: &mut dyn StoreTx,
+        tenant: TenantId,
+        parent: Option<NodeId>,
+        name: &str,
+    ) -> Result<()> {
+        let key = name::key(name);
+        if tx.unmarked_child(tenant, parent, &key).await?.is_some() {
+            return Err(Error::NameConflict(name.to_owned()));
+        }
+        let reserved = tx.tenant(tenant).await?.is_some_and(|t| t.settings.names_reserved);
+        if reserved && tx.marked_child_exists(tenant, parent, &key).await? {
+            return Err(Error::NameConflict(name.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Stores a document: a new one, or a new version when a live document of that name exists.
+    /// The content is streamed to the blob store before the transaction starts, so a slow or
+    /// large upload never holds the database.
+    pub async fn upload(
+        &self,
+        actor: &Actor,
+        parent: NodeId,
+        name: &str,
+        content: &mut (dyn AsyncRead + Unpin + Send),
+    ) -> Result<(Node, Version)> {
+        name::validate(name)?;
+        let staged = self.blobs.stage(content).await?;
+        match self.record_upload(actor, parent, name, &staged).await {
+            Ok((tx, node, version)) => {
+                // Promote inside the transaction: the garbage collector deletes files inside its
+                // own, so the two can never interleave between "referenced" and "present".
+                let (sha, size) = (staged.sha256.clone(), staged.size);
+                self.blobs.promote(staged).await?;
+                tx.commit().await?;
+                tracing::debug!(node = node.id, sha, size, "stored document version");
+                Ok((node, version))
+            }
+            Err(e) => {
+                self.blobs.discard(staged).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn record_upload(
+        &self,
+        actor: &Actor,
+        parent: NodeId,
+        name: &str,
+        staged: &crate::blob::StagedBlob,
+    ) -> Result<(Box<dyn StoreTx>, Node, Version)> {
+        let mut tx = self.store.write().await?;
+        let parent = live_node(tx.as_mut(), actor, parent).await?;
+        let now = self.clock.now();
+        let node = match tx
+            .unmarked_child(actor.tenant_id, Some(parent.id), &name::key(name))
+            .await?
+        {
+            Some(existing) if existing.kind == NodeKind::Document => {
+                if !right_on(tx.as_mut(), actor, &existing).await?.can_change() {
+                    return Err(Error::PermissionDenied(format!("you may not change {name:?}")));
+                }
+                existing
+            }
+            Some(_) => return Err(Error::NameConflict(name.to_owned())),
+            None => {
+                self.insert_child(tx.as_mut(), actor, Some(&parent), NodeKind::Document, name)
+                    .await?
+            }
+        };
+        let version = tx
+            .insert_version(node.id, &staged.sha256, staged.size, actor.user_id, now)
+            .await?;
+        let node = tx
+            .node(actor.tenant_id, node.id)
+            .await?
+            .ok_or_else(|| Error::not_found("document"))?;
+        Ok((tx, node, version))
+    }
+
+    /// Resolves a path by names (`/Library/folder/doc.pdf`) among live items.
+    pub async fn resolve(&self, actor: &Actor, path: &str) -> Result<Node> {
+        let names = split_path(path)?;
+        let mut tx = self.store.read().await?;
+        let mut current: Option<Node> = None;
+        for segment in &names {
+            let child = tx
+                .unmarked_child(actor.tenant_id, current.as_ref().map(|n| n.id), &name::key(segment))
+                .await?;
+            current = Some(child.ok_or_else(|| Error::not_found(format!("path {path:?}")))?);
+        }
+        let node = current.ok_or_else(|| Error::not_found("path \"/\""))?;
+        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
+            return Err(Error::not_found(format!("path {path:?}")));
+        }
+        Ok(node)
+    }
+
+    pub async fn node(&self, actor: &Actor, id: NodeId) -> Result<Node> {
+        let mut tx = self.store.read().await?;
+        live_node(tx.as_mut(), actor, id).await
+    }
+
+    /// The path by names of a live node, e.g. `/Finance/Reports/q1.pdf`.
+    pub async fn path_of(&self, actor: &Actor, node: &Node) -> Result<String> {
+        let mut tx = self.store.read().await?;
+        name_path(tx.as_mut(), actor.tenant_id, node).await
+    }
+
+    /// Live children of a folder (`None`: the libraries), by name, keyset-paginated on the name.
+    pub async fn children(
+        &self,
+        actor: &Actor,
+        parent: Option<NodeId>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Page<Node, String>> {
+        let mut tx = self.store.read().await?;
+        if let Some(parent) = parent {
+            let node = live_node(tx.as_mut(), actor, parent).await?;
+            if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
+                return Err(Error::PermissionDenied(format!("you may not list {:?}", node.name)));
+            }
+        }
+        let limit = limit.clamp(1, 10_000);
+        let mut items = tx.unmarked_children(actor.tenant_id, parent, after, limit + 1).await?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|n| name::key(&n.name))
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Every live item below `root`, in path order (at most `limit`).
+    pub async fn descendants(&self, actor: &Actor, root: NodeId, limit: u32) -> Result<Vec<Node>> {
+        let mut tx = self.store.read().await?;
+        let root = live_node(tx.as_mut(), actor, root).await?;
+        tx.live_subtree(actor.tenant_id, &root, limit).await
+    }
+
+    pub async fn rename(&self, actor: &Actor, id: NodeId, new_name: &str) -> Result<Node> {
+        name::validate(new_name)?;
+        let mut tx = self.store.write().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        if node.kind == NodeKind::Library {
+            require_admin(actor)?;
+        }
+        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+            return Err(Error::PermissionDenied(format!("you may not rename {:?}", node.name)));
+        }
+        if name::key(new_name) != name::key(&node.name) {
+            self.check_name_free(tx.as_mut(), actor.tenant_id, node.parent_id, new_name)
+                .await?;
+        }
+        tx.rename_node(node.id, new_name, self.clock.now()).await?;
+        let node = tx
+            .node(actor.tenant_id, id)
+            .await?
+            .ok_or_else(|| Error::not_found("item"))?;
+        tx.commit().await?;
+        Ok(node)
+    }
+
+    pub async fn move_node(&self, actor: &Actor, id: NodeId, new_parent: NodeId) -> Result<Node> {
+        let mut tx = self.store.write().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        let target = live_node(tx.as_mut(), actor, new_parent).await?;
+        if node.kind == NodeKind::Library {
+            return Err(Error::InvalidTarget("a library cannot be moved into a folder".into()));
+        }
+        check_container_outside(&target, &node)?;
+        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+            return Err(Error::PermissionDenied(format!("you may not move {:?}", node.name)));
+        }
+        if !right_on(tx.as_mut(), actor, &target).await?.can_add() {
+            return Err(Error::PermissionDenied(format!(
+                "you may not add items to {:?}",
+                target.name
+            )));
+        }
+        if node.parent_id != Some(target.id) {
+            self.check_name_free(tx.as_mut(), actor.tenant_id, Some(target.id), &node.name)
+                .await?;
+            tx.move_subtree(&node, &target, self.clock.now()).await?;
+        }
+        let node = tx
+            .node(actor.tenant_id, id)
+            .await?
+            .ok_or_else(|| Error::not_found("item"))?;
+        tx.commit().await?;
+        Ok(node)
+    }
+
+    pub async fn versions(&self, actor: &Actor, id: NodeId) -> Result<Vec<Version>> {
+        let mut tx = self.store.read().await?;
+        let node = readable_document(tx.as_mut(), actor, id).await?;
+        tx.versions(node.id).await
+    }
+
+    /// Opens a version's content (`None`: the current one) for streaming.
+    pub async fn open_version(&self, actor: &Actor, id: NodeId, number: Option<i64>) -> Result<(Version, BlobReader)> {
+        let version = {
+            let mut tx = self.store.read().await?;
+            let node = readable_document(tx.as_mut(), actor, id).await?;
+            let number = number.unwrap_or(node.current_version);
+            let versions = tx.versions(node.id).await?;
+            versions
+                .into_iter()
+                .find(|v| v.number == number)
+                .ok_or_else(|| Error::not_found(format!("version {number}")))?
+        };
+        let reader = self.blobs.open(&version.blob_sha256).await?;
+        Ok((version, reader))
+    }
+
+    /// A folder's effective access list and whether it is inherited.
+    pub async fn access_list(&self, actor: &Actor, id: NodeId) -> Result<(bool, Vec<AclEntry>)> {
+        let mut tx = self.store.read().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
+            return Err(Error::not_found("item"));
+        }
+        let ids = crate::model::path_ids(&node.path);
+        let entries = tx
+            .nearest_access_list(actor.tenant_id, &ids)
+            .await?
+            .map(|(_, e)| e)
+            .unwrap_or_default();
+        Ok((node.acl_inherited, entries))
+    }
+
+    pub async fn set_access_list(&self, actor: &Actor, id: NodeId, inherit: bool, entries: &[AclEntry]) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        if !node.kind.is_container() {
+            return Err(Error::InvalidTarget(
+                "access lists are set on libraries and folders".into(),
+            ));
+        }
+        if !right_on(tx.as_mut(), actor, &node).await?.can_manage_access() {
+            return Err(Error::PermissionDenied(format!(
+                "you may not change the security of {:?}",
+                node.name
+            )));
+        }
+        tx.set_access_list(node.id, inherit, entries).await?;
+        tx.commit().await
+    }
+
+    pub async fn create_doc_type(&self, actor: &Actor, name: &str) -> Result<DocType> {
+        require_admin(actor)?;
+        name::validate(name)?;
+        let mut tx = self.store.write().await?;
+        if tx
+            .doc_types(actor.tenant_id)
+            .await?
+            .iter()
+            .any(|t| name::key(&t.name) == name::key(name))
+        {
+            return Err(Error::NameConflict(name.to_owned()));
+        }
+        let t = tx.insert_doc_type(actor.tenant_id, name).await?;
+        tx.commit().await?;
+        Ok(t)
+    }
+
+    pub async fn doc_types(&self, actor: &Actor) -> Result<Vec<DocType>> {
+        self.store.read().await?.doc_types(actor.tenant_id).await
+    }
+
+    pub async fn set_doc_type(&self, actor: &Actor, id: NodeId, doc_type: Option<DocTypeId>) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let node = changeable_document(tx.as_mut(), actor, id).await?;
+        if let Some(t) = doc_type {
+            if !tx.doc_types(actor.tenant_id).await?.iter().any(|d| d.id == t) {
+                return Err(Error::not_found("document type"));
+            }
+        }
+        tx.set_doc_type(node.id, doc_type).await?;
+        tx.commit().await
+    }
+
+    pub async fn set_requires_doc_type(&self, actor: &Actor, library: NodeId, required: bool) -> Result<()> {
+        require_admin(actor)?;
+        let mut tx = self.store.write().await?;
+        let node = live_node(tx.as_mut(), actor, library).await?;
+        if node.kind != NodeKind::Library {
+            return Err(Error::InvalidTarget("only a library sets the publishing rule".into()));
+        }
+        tx.set_requires_doc_type(node.id, required).await?;
+        tx.commit().await
+    }
+
+    /// Publishes a version (`0` withdraws publication). A library that requires a document type
+    /// refuses to publish a document without one.
+    pub async fn publish(&self, actor: &Actor, id: NodeId, version: i64) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        let node = changeable_document(tx.as_mut(), actor, id).await?;
+        if version < 0 || version > node.current_version {
+            return Err(Error::not_found(format!("version {version}")));
+        }
+        if version > 0 && node.doc_type_id.is_none() && library_of(tx.as_mut(), &node).await?.requires_doc_type {
+            return Err(Error::InvalidInput(
+                "this library requires a document type before a document can be published".into(),
+            ));
+        }
+        tx.set_published_version(node.id, version).await?;
+        tx.commit().await
+    }
+}
+
+// --- helpers shared by the service modules --------------------------------------------------
+
+pub(crate) fn require_admin(actor: &Actor) -> Result<()> {
+    if actor.is_admin {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied("only an administrator may do this".into()))
+    }
+}
+
+/// Builds an actor from a user's membership and groups in a tenant.
+pub(crate) async fn actor_in(tx: &mut dyn StoreTx, user: &User, tenant: TenantId) -> Result<Actor> {
+    if !user.enabled {
+        return Err(Error::PermissionDenied("this account is disabled".into()));
+    }
+    let membership = tx.membership(user.id, tenant).await?;
+    let role = match membership {
+        Some(m) => m.role,
+        None if user.is_system_admin => Role::IpsAdmin,
+        None => {
+            return Err(Error::PermissionDenied(
+                "the user is not a member of this tenant".into(),
+            ))
+        }
+    };
+    let groups = tx.user_groups(tenant, user.id).await?;
+    let in_admin_group = groups.iter().any(|g| g.builtin && g.name == ADMINISTRATORS_GROUP);
+    Ok(Actor {
+        user_id: user.id,
+        username: user.username.clone(),
+        tenant_id: tenant,
+        role,
+        groups: groups.iter().map(|g| g.id).collect(),
+        is_admin: user.is_system_admin || in_admin_group || role.administers_tenant(),
+    })
+}
+
+async fn ensure_admin_group(tx: &mut dyn StoreTx, tenant: TenantId) -> Result<Group> {
+    match tx.group_by_name(tenant, ADMINISTRATORS_GROUP).await? {
+        Some(g) => Ok(g),
+        None => tx.insert_group(tenant, ADMINISTRATORS_GROUP, true).await,
+    }
+}
+
+/// Splits `/Library/a/b` (or `\Library\a\b`, as infoRouter clients write it) into names.
+pub fn split_path(path: &str) -> Result<Vec<String>> {
+    let names: Vec<String> = path
+        .split(['/', '\\'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for n in &names {
+        name::validate(n)?;
+    }
+    Ok(names)
+}
+
+/// Whether no node on the way from the root down to `node` (itself included) is marked.
+pub(crate) async fn is_live(tx: &mut dyn StoreTx, node: &Node) -> Result<bool> {
+    if node.trash_record_id.is_some() {
+        return Ok(false);
+    }
+    if node.parent_id.is_none() {
+        return Ok(node.kind == NodeKind::Library);
+    }
+    Ok(tx.nearest_marked(node.tenant_id, &node.ancestor_ids()).await?.is_none())
+}
+
+/// A live node of the caller's tenant, or "not found" (trashed items and other tenants' ids look
+/// exactly like unknown ones).
+pub(crate) async fn live_node(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
+    match tx.node(actor.tenant_id, id).await? {
+        Some(node) if is_live(tx, &node).await? => Ok(node),
+        _ => Err(Error::not_found(format!("item {id}"))),
+    }
+}
+
+/// The caller's effective right on a node: the nearest access list up the tree.
+pub(crate) async fn right_on(tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<Right> {
+    if actor.is_admin {
+        return Ok(Right::FullControl);
+    }
+    let ids = crate::model::path_ids(&node.path);
+    let acl = tx.nearest_access_list(actor.tenant_id, &ids).await?;
+    Ok(effective_right(actor, acl.as_ref().map(|(_, e)| e.as_slice())))
+}
+
+pub(crate) async fn name_path(tx: &mut dyn StoreTx, tenant: TenantId, node: &Node) -> Result<String> {
+    let names = tx.names_of(tenant, &crate::model::path_ids(&node.path)).await?;
+    Ok(format!("/{}", names.join("/")))
+}
+
+async fn library_of(tx: &mut dyn StoreTx, node: &Node) -> Result<Node> {
+    let lib = crate::model::path_ids(&node.path)[0];
+    tx.node(node.tenant_id, lib)
+        .await?
+        .ok_or_else(|| Error::not_found("library"))
+}
+
+/// Refuses to put `node` inside itself or its own subtree, or into a document.
+pub(crate) fn check_container_outside(target: &Node, node: &Node) -> Result<()> {
+    if !target.kind.is_container() {
+        return Err(Error::InvalidTarget(format!(
+            "{:?} is a document, not a folder",
+            target.name
+        )));
+    }
+    if target.path.starts_with(&node.path) {
+        return Err(Error::InvalidTarget("an item cannot be put inside itself".into()));
+    }
+    Ok(())
+}
+
+async fn readable_document(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
+    let node = live_node(tx, actor, id).await?;
+    if node.kind != NodeKind::Document {
+        return Err(Error::InvalidTarget(format!("{:?} is not a document", node.name)));
+    }
+    if !right_on(tx, actor, &node).await?.can_read() {
+        return Err(Error::PermissionDenied(format!("you may not read {:?}", node.name)));
+    }
+    Ok(node)
+}
+
+async fn changeable_document(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
+    let node = live_node(tx, actor, id).await?;
+    if node.kind != NodeKind::Document {
+        return Err(Error::InvalidTarget(format!("{:?} is not a document", node.name)));
+    }
+    if !right_on(tx, actor, &node).await?.can_change() {
+        return Err(Error::PermissionDenied(format!("you may not change {:?}", node.name)));
+    }
+    Ok(node)
+}
+
+/// The library node of a (possibly trashed) node, for the publishing rule.
+pub(crate) async fn library_requires_doc_type(tx: &mut dyn StoreTx, node: &Node) -> Result<bool> {
+    Ok(library_of(tx, node).await?.requires_doc_type)
+}

@@ -1,0 +1,142 @@
+//! The trash engine (DESIGN.md §3). A deletion inserts one record and marks one node, whatever
+//! the size of the subtree beneath it; a restore unmarks. Nothing is copied and no id changes.
+
+mod lifecycle;
+mod restore;
+
+pub use lifecycle::{PurgeResult, SweepReport};
+pub use restore::{
+    BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Restored, Target, TrashItem,
+};
+
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::repository::{live_node, name_path, require_admin, right_on, Page, Repository};
+use crate::store::{TrashCursor, TrashFilter};
+
+impl Repository {
+    /// Moves a document or folder (with everything beneath it) to the caller's recycle bin.
+    pub async fn delete(&self, actor: &Actor, id: NodeId) -> Result<TrashRecord> {
+        if !actor.role.may_work_trash() {
+            return Err(Error::PermissionDenied(format!(
+                "the role {} may not delete",
+                actor.role.as_str()
+            )));
+        }
+        let mut tx = self.store.write().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        if node.kind == NodeKind::Library {
+            require_admin(actor)?;
+        }
+        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+            return Err(Error::PermissionDenied(format!("you may not delete {:?}", node.name)));
+        }
+        let now = self.clock.now();
+        let stats = tx.subtree_stats(&node).await?;
+        let original_path = name_path(tx.as_mut(), actor.tenant_id, &node).await?;
+        let record = tx
+            .insert_record(&NewTrashRecord {
+                tenant_id: actor.tenant_id,
+                root_node_id: node.id,
+                kind: node.kind,
+                name: node.name.clone(),
+                original_parent_id: node.parent_id,
+                original_path: original_path.clone(),
+                deleted_by: actor.user_id,
+                deleted_at: now,
+                item_count: stats.item_count,
+                total_size: stats.total_size,
+            })
+            .await?;
+        tx.set_mark(node.id, Some(record.id)).await?;
+        tx.insert_event(&NewAuditEvent {
+            tenant_id: actor.tenant_id,
+            at: now,
+            actor_id: Some(actor.user_id),
+            action: AuditAction::Recycle,
+            record_id: Some(record.id),
+            node_id: Some(node.id),
+            name: node.name.clone(),
+            from_path: original_path,
+            to_path: String::new(),
+        })
+        .await?;
+        tx.commit().await?;
+        tracing::info!(
+            record = record.id,
+            node = node.id,
+            items = stats.item_count,
+            "moved to the recycle bin"
+        );
+        Ok(record)
+    }
+
+    /// Trash records visible to the caller, newest first. Administrators see every user's
+    /// items; everyone else sees only what they deleted.
+    pub async fn trash(
+        &self,
+        actor: &Actor,
+        filter: &TrashFilter,
+        after: Option<TrashCursor>,
+        limit: u32,
+    ) -> Result<Page<TrashRecord, TrashCursor>> {
+        let filter = visible_filter(actor, filter)?;
+        let limit = limit.clamp(1, 10_000);
+        let mut tx = self.store.read().await?;
+        let mut items = tx.records(actor.tenant_id, &filter, after, limit + 1).await?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|r| TrashCursor {
+                deleted_at: r.deleted_at,
+                id: r.id,
+            })
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    pub async fn trash_count(&self, actor: &Actor, filter: &TrashFilter) -> Result<i64> {
+        let filter = visible_filter(actor, filter)?;
+        self.store.read().await?.count_records(actor.tenant_id, &filter).await
+    }
+
+    /// One trash record, if the caller may see it.
+    pub async fn trash_record(&self, actor: &Actor, id: RecordId) -> Result<TrashRecord> {
+        let mut tx = self.store.read().await?;
+        match tx.record(actor.tenant_id, id).await? {
+            Some(r) if actor.is_admin || r.deleted_by == actor.user_id => Ok(r),
+            _ => Err(Error::not_found(format!("trash item {id}"))),
+        }
+    }
+}
+
+/// Narrows a filter to what the caller may see.
+fn visible_filter(actor: &Actor, filter: &TrashFilter) -> Result<TrashFilter> {
+    let mut filter = filter.clone();
+    if !actor.is_admin {
+        match filter.deleted_by {
+            Some(other) if other != actor.user_id => {
+                return Err(Error::PermissionDenied(
+                    "only an administrator may see other users' deleted items".into(),
+                ));
+            }
+            _ => filter.deleted_by = Some(actor.user_id),
+        }
+    }
+    Ok(filter)
+}
+
+/// Whether `actor` may take `record` out of the trash (DESIGN.md §3 rule 10).
+pub(crate) fn may_restore(actor: &Actor, record: &TrashRecord, policy: RestorePolicy) -> bool {
+    if actor.is_admin {
+        return true;
+    }
+    if record.stage == Stage::SystemBin || !actor.role.may_work_trash() {
+        return false;
+    }
+    match policy {
+        RestorePolicy::DeleterOrAdministrator => record.deleted_by == actor.user_id,
+        RestorePolicy::AnyTrashRole => true,
+    }
+}

@@ -1,0 +1,520 @@
+//! Restore and preflight (DESIGN.md §3 rules 2–8).
+//!
+//! A batch runs in one transaction and each item in a savepoint of its own, so one refused item
+//! never leaves half a change behind and never aborts the others. A preflight is the very same
+//! run, rolled back: what it predicts is exactly what a restore would do.
+
+use super::may_restore;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::name;
+use crate::repository::{
+    check_container_outside, is_live, library_requires_doc_type, name_path, require_admin, right_on, split_path,
+    Repository,
+};
+use crate::store::{StoreTx, TrashFilter};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// What to take out of the trash: a whole deletion, or any node inside one (a deleted item, or
+/// one item inside a deleted folder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "id", rename_all = "lowercase")]
+pub enum TrashItem {
+    Record(RecordId),
+    Node(NodeId),
+}
+
+/// Where the item goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// The folder it was deleted from.
+    #[default]
+    Original,
+    /// A chosen live folder.
+    Folder(NodeId),
+}
+
+/// What to do when the original folder is no longer there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MissingParent {
+    /// Refuse (infoRouter).
+    #[default]
+    Error,
+    /// Recreate the original path (Scene7, SharePoint).
+    Recreate,
+    /// Restore into this folder instead (Box).
+    Fallback(NodeId),
+}
+
+/// What to do when the target already holds a live item of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnConflict {
+    #[default]
+    Fail,
+    /// `name (restored).ext`, then `name (restored 2).ext`, ...
+    Rename,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RestoreOptions {
+    pub target: Target,
+    pub missing_parent: MissingParent,
+    pub on_conflict: OnConflict,
+    /// Restore nothing unless every item can be restored.
+    pub all_or_nothing: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    pub node_id: NodeId,
+    pub kind: NodeKind,
+    pub name: String,
+    /// Where it is now, by names.
+    pub path: String,
+    /// The name it had, when it had to be renamed to avoid a clash.
+    pub renamed_from: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Restored(Restored),
+    /// Left in the trash because the caller asked to skip name clashes.
+    Skipped(Error),
+    Failed(Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemResult {
+    pub item: TrashItem,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+pub struct BatchReport {
+    pub results: Vec<ItemResult>,
+    /// Whether the changes were committed (false for a preflight, or an all-or-nothing batch
+    /// with a failure).
+    pub applied: bool,
+    pub dry_run: bool,
+}
+
+impl BatchReport {
+    /// (succeeded, skipped, failed)
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in &self.results {
+            match r.outcome {
+                Outcome::Restored(_) => c.0 += 1,
+                Outcome::Skipped(_) => c.1 += 1,
+                Outcome::Failed(_) => c.2 += 1,
+            }
+        }
+        c
+    }
+}
+
+/// The result of placing one item.
+enum Placement {
+    Done(Restored),
+    Skipped(Error),
+}
+
+/// A trash item found: its record, and the node asked for with its nearest marked ancestor.
+struct Located {
+    record: TrashRecord,
+    node: Option<(Node, Node)>,
+}
+
+impl Repository {
+    pub async fn restore(&self, actor: &Actor, items: &[TrashItem], options: RestoreOptions) -> Result<BatchReport> {
+        self.run_restore(actor, items, options, false).await
+    }
+
+    /// Says per item whether a restore with these options would succeed, changing nothing.
+    pub async fn preflight(&self, actor: &Actor, items: &[TrashItem], options: RestoreOptions) -> Result<BatchReport> {
+        self.run_restore(actor, items, options, true).await
+    }
+
+    /// Restores a single item, turning a refusal into an error.
+    pub async fn restore_one(&self, actor: &Actor, item: TrashItem, options: RestoreOptions) -> Result<Restored> {
+        let report = self.restore(actor, &[item], options).await?;
+        match report.results.into_iter().next().map(|r| r.outcome) {
+            Some(Outcome::Restored(r)) => Ok(r),
+            Some(Outcome::Skipped(e)) | Some(Outcome::Failed(e)) => Err(e),
+            None => Err(Error::NotInTrash(None)),
+        }
+    }
+
+    /// Bulk restore of every visible deletion matching `filter` ("everything X deleted under
+    /// /Finance since 10:00"), or its preflight when `dry_run`.
+    pub async fn restore_matching(
+        &self,
+        actor: &Actor,
+        filter: &TrashFilter,
+        options: RestoreOptions,
+        dry_run: bool,
+    ) -> Result<BatchReport> {
+        let mut items = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.trash(actor, filter, after, 10_000).await?;
+            items.extend(page.items.iter().map(|r| TrashItem::Record(r.id)));
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        // Oldest first, so that when two deletions clash the earlier one keeps its name.
+        items.reverse();
+        self.run_restore(actor, &items, options, dry_run).await
+    }
+
+    async fn run_restore(
+        &self,
+        actor: &Actor,
+        items: &[TrashItem],
+        options: RestoreOptions,
+        dry_run: bool,
+    ) -> Result<BatchReport> {
+        let mut tx = self.store.write().await?;
+        let tenant = tx
+            .tenant(actor.tenant_id)
+            .await?
+            .ok_or_else(|| Error::not_found("tenant"))?;
+        let now = self.clock.now();
+        let mut results = Vec::with_capacity(items.len());
+        for &item in items {
+            tx.savepoint().await?;
+            let outcome = match self.restore_item(tx.as_mut(), actor, &tenant, item, options, now).await {
+                Ok(Placement::Done(r)) => Outcome::Restored(r),
+                Ok(Placement::Skipped(e)) => Outcome::Skipped(e),
+                // The database itself failing is not an item's fault: give up on the batch.
+                Err(e @ (Error::Storage(_) | Error::Blob(_))) => return Err(e),
+                Err(e) => Outcome::Failed(e),
+            };
+            if matches!(outcome, Outcome::Restored(_)) {
+                tx.release_savepoint().await?;
+            } else {
+                tx.rollback_to_savepoint().await?;
+            }
+            results.push(ItemResult { item, outcome });
+        }
+        let failed = results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
+        let applied = !dry_run && !(options.all_or_nothing && failed);
+        if applied {
+            tx.commit().await?;
+        } else {
+            tx.rollback().await?;
+        }
+        Ok(BatchReport {
+            results,
+            applied,
+            dry_run,
+        })
+    }
+
+    async fn restore_item(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        tenant: &Tenant,
+        item: TrashItem,
+        options: RestoreOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Placement> {
+        let located = locate(tx, actor.tenant_id, item).await?;
+        let record = located.record;
+        if !may_restore(actor, &record, tenant.settings.restore_policy) {
+            return Err(Error::AccessDenied);
+        }
+        let (placement, from_path) = match located.node {
+            None => {
+                let mut first = None;
+                for marked in tx.marked_nodes(record.id).await? {
+                    match self.place_marked(tx, actor, &record, &marked, options, now).await? {
+                        Placement::Done(r) => {
+                            first.get_or_insert(r);
+                        }
+                        skipped => return Ok(skipped),
+                    }
+                }
+                let done = first.ok_or(Error::NotInTrash(Some(record.kind)))?;
+                (Placement::Done(done), record.original_path.clone())
+            }
+            Some((node, marked)) => {
+                let from_path = name_path(tx, actor.tenant_id, &node).await?;
+                let placement = if node.id == marked.id {
+                    self.place_marked(tx, actor, &record, &node, options, now).await?
+                } else {
+                    self.extract(tx, actor, &record, &marked, &node, options, now).await?
+                };
+                (placement, from_path)
+            }
+        };
+        if let Placement::Done(restored) = &placement {
+            if tx.marked_nodes(record.id).await?.is_empty() {
+                tx.delete_record(record.id).await?;
+            } else {
+                tx.refresh_record_stats(record.id).await?;
+            }
+            tx.insert_event(&NewAuditEvent {
+                tenant_id: actor.tenant_id,
+                at: now,
+                actor_id: Some(actor.user_id),
+                action: AuditAction::Restore,
+                record_id: Some(record.id),
+                node_id: Some(restored.node_id),
+                name: restored.name.clone(),
+                from_path,
+                to_path: restored.path.clone(),
+            })
+            .await?;
+        }
+        Ok(placement)
+    }
+
+    /// Puts a node that carries the record's mark back (rule 2–4).
+    async fn place_marked(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        record: &TrashRecord,
+        node: &Node,
+        options: RestoreOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Placement> {
+        let parent = self.target_for(tx, actor, record, node, options).await?;
+        self.put(tx, actor, node, parent.as_ref(), options.on_conflict, now)
+            .await
+    }
+
+    /// Takes one item out of a trashed folder (rule 5).
+    #[allow(clippy::too_many_arguments)]
+    async fn extract(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        record: &TrashRecord,
+        marked: &Node,
+        node: &Node,
+        options: RestoreOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Placement> {
+        let fallback = match (options.target, options.missing_parent) {
+            (Target::Folder(t), _) => Some(t),
+            (Target::Original, MissingParent::Fallback(f)) => Some(f),
+            (Target::Original, MissingParent::Error) => return Err(Error::OriginalLocationMissing),
+            (Target::Original, MissingParent::Recreate) => None,
+        };
+        if let Some(folder) = fallback {
+            let parent = live_target(tx, actor.tenant_id, folder).await?;
+            return self.put(tx, actor, node, Some(&parent), options.on_conflict, now).await;
+        }
+        // Bring back the chain of folders from the deleted one down to the item, and leave
+        // everything else of that deletion in the trash, still restorable as one.
+        let ids = path_ids(&node.path);
+        let start = ids
+            .iter()
+            .position(|&id| id == marked.id)
+            .ok_or(Error::NotInTrash(Some(node.kind)))?;
+        for pair in ids[start..].windows(2) {
+            tx.mark_children_except(pair[0], pair[1], record.id).await?;
+        }
+        let chain_options = RestoreOptions {
+            target: Target::Original,
+            missing_parent: MissingParent::Recreate,
+            ..options
+        };
+        match self.place_marked(tx, actor, record, marked, chain_options, now).await? {
+            Placement::Done(_) => {
+                let node = tx
+                    .node(actor.tenant_id, node.id)
+                    .await?
+                    .ok_or(Error::NotInTrash(Some(node.kind)))?;
+                let path = name_path(tx, actor.tenant_id, &node).await?;
+                Ok(Placement::Done(Restored {
+                    node_id: node.id,
+                    kind: node.kind,
+                    name: node.name.clone(),
+                    path,
+                    renamed_from: None,
+                }))
+            }
+            skipped => Ok(skipped),
+        }
+    }
+
+    /// The folder a marked node goes back into (`None`: the top level, for libraries).
+    async fn target_for(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        record: &TrashRecord,
+        node: &Node,
+        options: RestoreOptions,
+    ) -> Result<Option<Node>> {
+        if node.kind == NodeKind::Library {
+            if let Target::Folder(_) = options.target {
+                return Err(Error::InvalidTarget(
+                    "a library is always restored at the top level".into(),
+                ));
+            }
+            return require_admin(actor)
+                .map(|_| None)
+                .map_err(|_| Error::InsufficientRights);
+        }
+        if let Target::Folder(folder) = options.target {
+            return live_target(tx, actor.tenant_id, folder).await.map(Some);
+        }
+        if let Some(parent) = node.parent_id {
+            if let Some(parent) = tx.node(actor.tenant_id, parent).await? {
+                if is_live(tx, &parent).await? {
+                    return Ok(Some(parent));
+                }
+            }
+        }
+        match options.missing_parent {
+            MissingParent::Error => Err(Error::OriginalLocationMissing),
+            MissingParent::Fallback(folder) => live_target(tx, actor.tenant_id, folder).await.map(Some),
+            MissingParent::Recreate => {
+                let names = if node.id == record.root_node_id {
+                    let mut names = split_path(&record.original_path)?;
+                    names.pop();
+                    names
+                } else {
+                    tx.names_of(actor.tenant_id, &node.ancestor_ids()).await?
+                };
+                if names.is_empty() {
+                    return Err(Error::OriginalLocationMissing);
+                }
+                self.ensure_path(tx, actor, &names).await.map(Some)
+            }
+        }
+    }
+
+    /// Places `node` under `parent`: checks the caller may add there, settles a name clash,
+    /// moves it if needed and clears its mark.
+    async fn put(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        node: &Node,
+        parent: Option<&Node>,
+        on_conflict: OnConflict,
+        now: DateTime<Utc>,
+    ) -> Result<Placement> {
+        if let Some(parent) = parent {
+            check_container_outside(parent, node)?;
+            if !right_on(tx, actor, parent).await?.can_add() {
+                return Err(Error::InsufficientRights);
+            }
+        }
+        let parent_id = parent.map(|p| p.id);
+        let Some(new_name) = free_name(tx, actor.tenant_id, parent_id, node, on_conflict).await? else {
+            return Ok(Placement::Skipped(Error::NameConflict(node.name.clone())));
+        };
+        if let Some(parent) = parent {
+            if node.parent_id != Some(parent.id) {
+                tx.move_subtree(node, parent, now).await?;
+            }
+        }
+        if new_name != node.name {
+            tx.rename_node(node.id, &new_name, now).await?;
+        }
+        if node.trash_record_id.is_some() {
+            tx.set_mark(node.id, None).await?;
+        }
+        let original_name = node.name.clone();
+        let node = tx
+            .node(actor.tenant_id, node.id)
+            .await?
+            .ok_or(Error::NotInTrash(Some(node.kind)))?;
+        if library_requires_doc_type(tx, &node).await? {
+            tx.reset_untyped_published(&node).await?;
+        }
+        let path = name_path(tx, actor.tenant_id, &node).await?;
+        Ok(Placement::Done(Restored {
+            node_id: node.id,
+            kind: node.kind,
+            name: node.name.clone(),
+            path,
+            renamed_from: (new_name != original_name).then_some(original_name),
+        }))
+    }
+}
+
+/// The name `node` can take under `parent` under the conflict policy; `None` means skip.
+async fn free_name(
+    tx: &mut dyn StoreTx,
+    tenant: TenantId,
+    parent: Option<NodeId>,
+    node: &Node,
+    policy: OnConflict,
+) -> Result<Option<String>> {
+    if !name_taken(tx, tenant, parent, &node.name, node.id).await? {
+        return Ok(Some(node.name.clone()));
+    }
+    match policy {
+        OnConflict::Fail => Err(Error::NameConflict(node.name.clone())),
+        OnConflict::Skip => Ok(None),
+        OnConflict::Rename => {
+            for n in 1..=10_000 {
+                let candidate = name::restored_candidate(&node.name, n);
+                name::validate(&candidate)?;
+                if !name_taken(tx, tenant, parent, &candidate, node.id).await? {
+                    return Ok(Some(candidate));
+                }
+            }
+            Err(Error::NameConflict(node.name.clone()))
+        }
+    }
+}
+
+/// Whether a live sibling other than `me` holds `candidate`.
+async fn name_taken(
+    tx: &mut dyn StoreTx,
+    tenant: TenantId,
+    parent: Option<NodeId>,
+    candidate: &str,
+    me: NodeId,
+) -> Result<bool> {
+    Ok(tx
+        .unmarked_child(tenant, parent, &name::key(candidate))
+        .await?
+        .is_some_and(|c| c.id != me))
+}
+
+/// A live folder or library to restore into, or "target folder not found".
+async fn live_target(tx: &mut dyn StoreTx, tenant: TenantId, id: NodeId) -> Result<Node> {
+    match tx.node(tenant, id).await? {
+        Some(n) if n.kind.is_container() && is_live(tx, &n).await? => Ok(n),
+        _ => Err(Error::TargetNotFound),
+    }
+}
+
+async fn locate(tx: &mut dyn StoreTx, tenant: TenantId, item: TrashItem) -> Result<Located> {
+    match item {
+        TrashItem::Record(id) => {
+            let record = tx.record(tenant, id).await?.ok_or(Error::NotInTrash(None))?;
+            Ok(Located { record, node: None })
+        }
+        TrashItem::Node(id) => {
+            let node = tx.node(tenant, id).await?.ok_or(Error::NotInTrash(None))?;
+            let marked = tx
+                .nearest_marked(tenant, &path_ids(&node.path))
+                .await?
+                .ok_or(Error::NotInTrash(Some(node.kind)))?;
+            let record_id = marked.trash_record_id.ok_or(Error::NotInTrash(Some(node.kind)))?;
+            let record = tx
+                .record(tenant, record_id)
+                .await?
+                .ok_or(Error::NotInTrash(Some(node.kind)))?;
+            Ok(Located {
+                record,
+                node: Some((node, marked)),
+            })
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The world every conformance test starts from: a fresh repository on the backend under test,
+//! a local blob store, and a clock that moves only when told to.
+
+use chrono::{Duration, TimeZone, Utc};
+use salvage_blob::LocalBlobStore;
+use salvage_core::clock::ManualClock;
+use salvage_core::model::*;
+use salvage_core::store::TrashFilter;
+use salvage_core::trash::{Outcome, RestoreOptions, TrashItem};
+use salvage_core::{Config, Repository};
+use salvage_store::SqliteStore;
+use std::sync::Arc;
+use tempfile::TempDir;
+
+pub struct World {
+    pub repo: Repository,
+    pub clock: Arc<ManualClock>,
+    pub admin: Actor,
+    pub dir: TempDir,
+}
+
+pub const GRACE_HOURS: i64 = 2;
+
+/// A new, empty repository. The backend is SQLite in a temporary directory.
+pub async fn world() -> World {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("salvage.db"))
+        .await
+        .expect("open store");
+    let blobs = LocalBlobStore::open(dir.path().join("blobs"))
+        .await
+        .expect("open blobs");
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()));
+    let config = Config {
+        blob_grace: Duration::hours(GRACE_HOURS),
+        ..Config::default()
+    };
+    let repo = Repository::new(Arc::new(store), Arc::new(blobs), clock.clone(), config);
+    repo.init(Some("admin-password")).await.expect("init");
+    let admin = repo.actor_by_name("default", "admin").await.expect("admin actor");
+    World {
+        repo,
+        clock,
+        admin,
+        dir,
+    }
+}
+
+impl World {
+    pub async fn user(&self, name: &str, role: Role) -> Actor {
+        let new = NewUser {
+            username: name.into(),
+            email: format!("{name}@example.com"),
+            first_name: name.into(),
+            last_name: "Tester".into(),
+            password: "long enough password".into(),
+            is_system_admin: false,
+        };
+        self.repo
+            .create_user(&self.admin, &new, role)
+            .await
+            .expect("create user");
+        self.repo.actor_by_name("default", name).await.expect("actor")
+    }
+
+    pub async fn library(&self, name: &str) -> Node {
+        self.repo
+            .create_library(&self.admin, name)
+            .await
+            .expect("create library")
+    }
+
+    pub async fn folder(&self, actor: &Actor, parent: &Node, name: &str) -> Node {
+        self.repo
+            .create_folder(actor, parent.id, name)
+            .await
+            .expect("create folder")
+    }
+
+    pub async fn doc(&self, actor: &Actor, parent: &Node, name: &str, content: &str) -> Node {
+        self.repo
+            .upload(actor, parent.id, name, &mut content.as_bytes())
+            .await
+            .expect("upload")
+            .0
+    }
+
+    pub async fn content(&self, actor: &Actor, doc: NodeId) -> String {
+        use tokio::io::AsyncReadExt;
+        let (_, mut reader) = self.repo.open_version(actor, doc, None).await.expect("open version");
+        let mut s = String::new();
+        reader.read_to_string(&mut s).await.expect("read");
+        s
+    }
+
+    /// Whether `path` resolves to a live item.
+    pub async fn exists(&self, path: &str) -> bool {
+        self.repo.resolve(&self.admin, path).await.is_ok()
+    }
+
+    pub async fn assert_consistent(&self) {
+        let violations = self.repo.check().await.expect("check");
+        assert!(violations.is_empty(), "invariants broken: {violations:#?}");
+    }
+
+    pub async fn all_trash(&self) -> Vec<TrashRecord> {
+        self.repo
+            .trash(&self.admin, &TrashFilter::default(), None, 10_000)
+            .await
+            .expect("trash")
+            .items
+    }
+
+    pub fn later(&self, hours: i64) {
+        self.clock.advance(Duration::hours(hours));
+    }
+}
+
+pub fn rec(r: &TrashRecord) -> TrashItem {
+    TrashItem::Record(r.id)
+}
+
+pub fn opts() -> RestoreOptions {
+    RestoreOptions::default()
+}
+
+/// The error of a refused single-item outcome.
+pub fn refusal(outcome: &Outcome) -> Option<&salvage_core::Error> {
+    match outcome {
+        Outcome::Restored(_) => None,
+        Outcome::Skipped(e) | Outcome::Failed(e) => Some(e),
+    }
+}

@@ -1,0 +1,212 @@
+//! The repository around the trash: names, paths, moves, sessions and tenant isolation.
+
+use crate::support::*;
+use salvage_core::acl::{AclEntry, Principal, Right};
+use salvage_core::model::*;
+use salvage_core::Error;
+
+#[tokio::test]
+async fn bad_names_are_refused_with_the_rule() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    for bad in ["", ".", "..", "a/b", "a\\b", "bell\u{7}", &"n".repeat(256)] {
+        let err = w.repo.create_folder(&w.admin, lib.id, bad).await.unwrap_err();
+        assert!(matches!(err, Error::InvalidName { .. }), "{bad:?} gave {err:?}");
+        assert!(err.to_string().contains("name"), "{err}");
+    }
+    assert!(
+        w.repo.descendants(&w.admin, lib.id, 100).await.unwrap().is_empty(),
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn unknown_paths_and_ids_are_not_found() {
+    let w = world().await;
+    w.library("L").await;
+    assert!(matches!(
+        w.repo.resolve(&w.admin, "/L/nope").await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(matches!(w.repo.node(&w.admin, 424242).await, Err(Error::NotFound(_))));
+    assert!(matches!(w.repo.delete(&w.admin, 424242).await, Err(Error::NotFound(_))));
+}
+
+#[tokio::test]
+async fn siblings_cannot_share_a_name_in_any_case() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    w.folder(&w.admin, &lib, "Reports").await;
+    assert_eq!(
+        w.repo.create_folder(&w.admin, lib.id, "REPORTS").await.unwrap_err(),
+        Error::NameConflict("REPORTS".into())
+    );
+    let d = w.doc(&w.admin, &lib, "a.txt", "1").await;
+    assert_eq!(
+        w.repo.rename(&w.admin, d.id, "reports").await.unwrap_err(),
+        Error::NameConflict("reports".into())
+    );
+    w.repo.rename(&w.admin, d.id, "A.TXT").await.unwrap();
+}
+
+#[tokio::test]
+async fn uploading_the_same_name_adds_a_version() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let first = w.doc(&w.admin, &lib, "a.txt", "1").await;
+    let second = w.doc(&w.admin, &lib, "a.txt", "22").await;
+    assert_eq!(first.id, second.id);
+    assert_eq!(second.current_version, 2);
+    assert_eq!(second.size, 2);
+    let (v, _) = w.repo.open_version(&w.admin, first.id, Some(1)).await.unwrap();
+    assert_eq!(v.size, 1);
+}
+
+#[tokio::test]
+async fn moving_a_folder_moves_its_subtree_and_refuses_cycles() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let a = w.folder(&w.admin, &lib, "A").await;
+    let b = w.folder(&w.admin, &a, "B").await;
+    let c = w.folder(&w.admin, &lib, "C").await;
+    w.doc(&w.admin, &b, "d.txt", "x").await;
+    assert!(matches!(
+        w.repo.move_node(&w.admin, a.id, b.id).await,
+        Err(Error::InvalidTarget(_))
+    ));
+    w.repo.move_node(&w.admin, a.id, c.id).await.unwrap();
+    assert!(w.exists("/L/C/A/B/d.txt").await);
+    assert!(!w.exists("/L/A").await);
+    w.assert_consistent().await;
+}
+
+#[tokio::test]
+async fn access_lists_are_inherited_until_a_folder_sets_its_own() {
+    let w = world().await;
+    let bob = w.user("bob", Role::IpsUser).await;
+    let lib = w.library("L").await;
+    let closed = w.folder(&w.admin, &lib, "Closed").await;
+    let inner = w.folder(&w.admin, &closed, "Inner").await;
+    let open = w.folder(&w.admin, &inner, "Open").await;
+    w.repo
+        .set_access_list(
+            &w.admin,
+            closed.id,
+            false,
+            &[AclEntry {
+                principal: Principal::Members,
+                right: Right::List,
+            }],
+        )
+        .await
+        .unwrap();
+    w.repo
+        .set_access_list(
+            &w.admin,
+            open.id,
+            false,
+            &[AclEntry {
+                principal: Principal::User(bob.user_id),
+                right: Right::Change,
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        w.repo.create_folder(&bob, inner.id, "x").await,
+        Err(Error::PermissionDenied(_))
+    ));
+    w.repo.create_folder(&bob, open.id, "x").await.unwrap();
+    let (inherited, entries) = w.repo.access_list(&bob, inner.id).await.unwrap();
+    assert!(inherited);
+    assert_eq!(
+        entries,
+        vec![AclEntry {
+            principal: Principal::Members,
+            right: Right::List
+        }]
+    );
+    assert!(matches!(
+        w.repo.delete(&bob, inner.id).await,
+        Err(Error::PermissionDenied(_))
+    ));
+}
+
+#[tokio::test]
+async fn sessions_slide_expire_and_end_at_logout() {
+    let w = world().await;
+    assert_eq!(
+        w.repo.login(None, "admin", "wrong").await.unwrap_err(),
+        Error::AuthenticationFailed
+    );
+    assert_eq!(
+        w.repo.login(None, "nobody", "admin-password").await.unwrap_err(),
+        Error::AuthenticationFailed
+    );
+    let (ticket, actor) = w.repo.login(None, "ADMIN", "admin-password").await.unwrap();
+    assert!(actor.is_admin);
+    w.later(7);
+    w.repo.authenticate(&ticket).await.unwrap();
+    w.later(7);
+    w.repo.authenticate(&ticket).await.expect("use slides the expiry");
+    w.later(9);
+    assert_eq!(w.repo.authenticate(&ticket).await.unwrap_err(), Error::InvalidTicket);
+
+    let (ticket, _) = w.repo.login(None, "admin@localhost", "admin-password").await.unwrap();
+    w.repo.logout(&ticket).await.unwrap();
+    assert_eq!(w.repo.authenticate(&ticket).await.unwrap_err(), Error::InvalidTicket);
+}
+
+#[tokio::test]
+async fn init_is_idempotent_and_generates_a_password_once() {
+    let w = world().await;
+    let again = w.repo.init(None).await.unwrap();
+    assert!(!again.tenant_created && !again.admin_created && again.generated_password.is_none());
+    let users = w.repo.users(&w.admin).await.unwrap();
+    assert_eq!(users.len(), 1);
+    let groups = w.repo.groups(&w.admin).await.unwrap();
+    assert!(groups.iter().any(|g| g.builtin && g.name == ADMINISTRATORS_GROUP));
+}
+
+#[tokio::test]
+async fn another_tenants_ids_behave_like_unknown_ones() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let d = w.doc(&w.admin, &lib, "d", "x").await;
+    let r = w.repo.delete(&w.admin, d.id).await.unwrap();
+    w.repo.create_tenant(&w.admin, "other").await.unwrap();
+    let new = NewUser {
+        username: "stranger".into(),
+        email: String::new(),
+        first_name: String::new(),
+        last_name: String::new(),
+        password: "password123".into(),
+        is_system_admin: false,
+    };
+    let stranger = w.repo.create_user(&w.admin, &new, Role::IpsUser).await.unwrap();
+    w.repo
+        .add_membership(&w.admin, stranger.id, "other", Role::IpsCompanyAdmin)
+        .await
+        .unwrap();
+    let outsider = w.repo.actor_by_name("other", "stranger").await.unwrap();
+    assert!(outsider.is_admin, "an administrator, but of the other tenant");
+    assert!(matches!(w.repo.node(&outsider, lib.id).await, Err(Error::NotFound(_))));
+    assert_eq!(
+        w.repo.restore_one(&outsider, rec(&r), opts()).await.unwrap_err(),
+        Error::NotInTrash(None)
+    );
+    assert!(matches!(
+        w.repo.trash_record(&outsider, r.id).await,
+        Err(Error::NotFound(_))
+    ));
+    assert!(w
+        .repo
+        .trash(&outsider, &Default::default(), None, 10)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
+    let purged = w.repo.purge(&outsider, &[rec(&r)]).await.unwrap();
+    assert_eq!(purged[0].outcome.as_ref().unwrap_err(), &Error::NotInTrash(None));
+    assert_eq!(w.all_trash().await.len(), 1, "nothing changed");
+}
