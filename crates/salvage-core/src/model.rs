@@ -227,6 +227,7 @@ pub struct Node {
     pub kind: NodeKind,
     pub name: String,
     /// Materialized id path: `/lib/…/self/`. A subtree is the range of paths with this prefix.
+    #[serde(rename = "id_path")]
     pub path: String,
     pub depth: i64,
     /// The trash record that marks this node, if it was deleted explicitly.

@@ -217,6 +217,16 @@ impl Repository {
             .collect())
     }
 
+    /// A member of the caller's tenant by username or e-mail (administrators only).
+    pub async fn find_user(&self, actor: &Actor, login: &str) -> Result<User> {
+        require_admin(actor)?;
+        let mut tx = self.store.read().await?;
+        match tx.user_by_login(login).await? {
+            Some(u) if tx.membership(u.id, actor.tenant_id).await?.is_some() => Ok(u),
+            _ => Err(Error::not_found(format!("user {login:?}"))),
+        }
+    }
+
     pub async fn create_group(&self, actor: &Actor, name: &str) -> Result<Group> {
         require_admin(actor)?;
         name::validate(name)?;
@@ -576,7 +586,7 @@ impl Repository {
     pub async fn descendants(&self, actor: &Actor, root: NodeId, limit: u32) -> Result<Vec<Node>> {
         let mut tx = self.store.read().await?;
         let root = live_node(tx.as_mut(), actor, root).await?;
-        tx.live_subtree(actor.tenant_id, &root, limit).await
+        tx.unmarked_below(actor.tenant_id, &root, limit).await
     }
 
     pub async fn rename(&self, actor: &Actor, id: NodeId, new_name: &str) -> Result<Node> {

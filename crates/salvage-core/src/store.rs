@@ -130,9 +130,10 @@ pub trait StoreTx: Send {
     async fn rename_node(&mut self, id: NodeId, name: &str, now: DateTime<Utc>) -> Result<()>;
     /// Moves a node (and so its whole subtree) under `new_parent`: one set-based path rewrite.
     async fn move_subtree(&mut self, node: &Node, new_parent: &Node, now: DateTime<Utc>) -> Result<()>;
-    /// Every live node of a subtree (unmarked, with no marked node between it and `root`),
-    /// ordered by path; used by listings with `-R`.
-    async fn live_subtree(&mut self, tenant: TenantId, root: &Node, limit: u32) -> Result<Vec<Node>>;
+    /// The nodes below `root` that belong with it: not marked and with no marked node between
+    /// them and `root`, ordered by path. Below a live node these are its live descendants;
+    /// below a marked node, the rest of that deletion.
+    async fn unmarked_below(&mut self, tenant: TenantId, root: &Node, limit: u32) -> Result<Vec<Node>>;
 
     // --- documents ------------------------------------------------------------------------
     /// Adds a version pointing at blob `sha256` and takes a reference on that blob.

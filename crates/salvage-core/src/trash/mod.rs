@@ -109,6 +109,24 @@ impl Repository {
             _ => Err(Error::not_found(format!("trash item {id}"))),
         }
     }
+
+    /// What a deletion holds: each node it marks followed by the rest of its subtree that went
+    /// with it (at most `limit` nodes), so one item can be picked out and restored on its own.
+    pub async fn trash_contents(&self, actor: &Actor, id: RecordId, limit: u32) -> Result<Vec<Node>> {
+        let record = self.trash_record(actor, id).await?;
+        let mut tx = self.store.read().await?;
+        let mut nodes = Vec::new();
+        for marked in tx.marked_nodes(record.id).await? {
+            let remaining = limit.saturating_sub(nodes.len() as u32);
+            if remaining == 0 {
+                break;
+            }
+            let below = tx.unmarked_below(actor.tenant_id, &marked, remaining - 1).await?;
+            nodes.push(marked);
+            nodes.extend(below);
+        }
+        Ok(nodes)
+    }
 }
 
 /// Narrows a filter to what the caller may see.

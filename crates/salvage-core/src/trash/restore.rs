@@ -202,7 +202,8 @@ impl Repository {
             results.push(ItemResult { item, outcome });
         }
         let failed = results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
-        let applied = !dry_run && !(options.all_or_nothing && failed);
+        let blocked = options.all_or_nothing && failed;
+        let applied = !(dry_run || blocked);
         if applied {
             tx.commit().await?;
         } else {

@@ -88,3 +88,64 @@ pub(crate) async fn run(tx: &mut Transaction<'static, Sqlite>) -> Result<Vec<Vio
     }
     Ok(violations)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::SqliteStore;
+    use salvage_blob::LocalBlobStore;
+    use salvage_core::clock::SystemClock;
+    use salvage_core::{Config, Repository};
+    use std::sync::Arc;
+
+    /// Breaks the database behind the repository's back and expects `check` to name each break.
+    #[tokio::test]
+    async fn check_reports_each_broken_invariant() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db")).await.unwrap();
+        let blobs = LocalBlobStore::open(dir.path().join("blobs")).await.unwrap();
+        let repo = Repository::new(
+            Arc::new(store.clone()),
+            Arc::new(blobs),
+            Arc::new(SystemClock),
+            Config::default(),
+        );
+        repo.init(Some("pw")).await.unwrap();
+        let admin = repo.actor_by_name("default", "admin").await.unwrap();
+        let lib = repo.create_library(&admin, "L").await.unwrap();
+        let folder = repo.create_folder(&admin, lib.id, "F").await.unwrap();
+        let (doc, version) = repo
+            .upload(&admin, folder.id, "d.txt", &mut &b"content"[..])
+            .await
+            .unwrap();
+        let gone = repo
+            .upload(&admin, folder.id, "e.txt", &mut &b"other"[..])
+            .await
+            .unwrap()
+            .0;
+        repo.delete(&admin, gone.id).await.unwrap();
+        assert!(repo.check().await.unwrap().is_empty());
+
+        let sql = [
+            format!("UPDATE nodes SET path = '/{}/999/' WHERE id = {}", lib.id, folder.id),
+            format!("UPDATE blobs SET refcount = 5 WHERE sha256 = '{}'", version.blob_sha256),
+            format!("UPDATE nodes SET trash_record_id = NULL WHERE id = {}", gone.id),
+            format!("UPDATE nodes SET current_version = 7 WHERE id = {}", doc.id),
+        ];
+        for statement in sql {
+            sqlx::query(&statement).execute(&store.writer).await.unwrap();
+        }
+        let sha = &version.blob_sha256;
+        std::fs::remove_file(dir.path().join("blobs").join(&sha[0..2]).join(&sha[2..4]).join(sha)).unwrap();
+
+        let found: Vec<&str> = repo.check().await.unwrap().iter().map(|v| v.invariant).collect();
+        for expected in [
+            "paths and depths agree with parents",
+            "blob reference counts match versions",
+            "every trash record holds items",
+            "documents point at their latest version",
+            "blob files exist",
+        ] {
+            assert!(found.contains(&expected), "{expected:?} not reported; found {found:?}");
+        }
+    }
+}

@@ -586,7 +586,7 @@ impl StoreTx for SqliteTx {
         Ok(())
     }
 
-    async fn live_subtree(&mut self, tenant: TenantId, root: &Node, limit: u32) -> Result<Vec<Node>> {
+    async fn unmarked_below(&mut self, tenant: TenantId, root: &Node, limit: u32) -> Result<Vec<Node>> {
         let excluded = self.topmost_marked_inside(root).await?;
         let mut q = QueryBuilder::<Sqlite>::new(format!("SELECT {NODE_COLUMNS} FROM nodes WHERE tenant_id = "));
         q.push_bind(tenant)

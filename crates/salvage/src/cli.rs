@@ -1,0 +1,163 @@
+//! Command-line definitions. Global options are accepted before or after the subcommand.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "salvage",
+    version,
+    about = "A document repository whose recycle bin you can trust"
+)]
+pub struct Cli {
+    /// Where salvage keeps its database and document contents.
+    #[arg(long, global = true, env = "SALVAGE_DATA_DIR", default_value = "./salvage-data")]
+    pub data_dir: PathBuf,
+    /// The user the command acts as.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "SALVAGE_USER",
+        default_value = "admin",
+        value_name = "USER"
+    )]
+    pub user: String,
+    /// The tenant the command acts in.
+    #[arg(long, global = true, env = "SALVAGE_TENANT", default_value = "default")]
+    pub tenant: String,
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More log output (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the data directory, tenant `default` and the administrator `admin` (idempotent).
+    /// The password comes from SALVAGE_ADMIN_PASSWORD, or is generated and printed once.
+    Init,
+    /// Copy a directory tree from disk into the repository.
+    Import {
+        /// Directory to read.
+        source: PathBuf,
+        /// Folder to import into, e.g. /Library/Folder (created if missing).
+        target: String,
+    },
+    /// List live folders and documents (`/` lists the libraries).
+    Ls {
+        #[arg(default_value = "/")]
+        path: String,
+        /// Descend into folders.
+        #[arg(short = 'R', long)]
+        recursive: bool,
+    },
+    /// Move a document or folder to the recycle bin.
+    Rm { path: String },
+    /// Work the recycle bin.
+    #[command(subcommand)]
+    Trash(TrashCommand),
+    /// Verify the repository's invariants; exits 1 if any is broken.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrashCommand {
+    /// List deleted items, newest first.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Show at most this many items.
+        #[arg(long, default_value_t = 1000)]
+        limit: u64,
+    },
+    /// Show one deleted item and what it contains.
+    Show {
+        /// Trash item id.
+        id: i64,
+    },
+    /// Put deleted items back.
+    Restore {
+        /// Trash item ids; `node:ID` picks one item inside a deleted folder.
+        #[arg(required_unless_present = "filter", conflicts_with = "filter")]
+        items: Vec<String>,
+        /// Restore everything matching the filter options instead of listed items.
+        #[arg(long)]
+        filter: bool,
+        #[command(flatten)]
+        filters: FilterArgs,
+        /// Restore into this folder instead of the original one.
+        #[arg(long, value_name = "PATH")]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = OnConflictArg::Fail)]
+        on_conflict: OnConflictArg,
+        #[arg(long, value_enum, default_value_t = MissingParentArg::Error)]
+        missing_parent: MissingParentArg,
+        /// Where items go when their original folder is gone (implies --missing-parent fallback).
+        #[arg(long, value_name = "PATH")]
+        fallback: Option<String>,
+        /// Restore nothing unless every item can be restored.
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// Only show what would happen (the preflight).
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Permanently delete items from the recycle bin (administrators).
+    Purge {
+        #[arg(required = true)]
+        items: Vec<String>,
+    },
+    /// Move your recycle bin to the system bin.
+    Empty {
+        /// Empty every user's bin (administrators).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Run retention once: age user bins into the system bin, purge what is due, remove
+    /// unreferenced content after its grace delay.
+    Sweep,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Only items deleted by this user.
+    #[arg(long, value_name = "USER")]
+    pub deleted_by: Option<String>,
+    /// Deleted at or after: RFC 3339, `YYYY-MM-DD[ HH:MM[:SS]]` (UTC), `HH:MM` today, or an age like `2h`, `3d`.
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Deleted at or before (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Only items whose original path is this folder or below it.
+    #[arg(long, value_name = "PATH")]
+    pub path_prefix: Option<String>,
+    /// Only items whose name contains this (any case).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long = "type", value_enum)]
+    pub kind: Option<KindArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Document,
+    Folder,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnConflictArg {
+    Fail,
+    Rename,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MissingParentArg {
+    Error,
+    Recreate,
+}

@@ -1,0 +1,39 @@
+//! Wiring: the embedded default is a SQLite database and a blob directory inside the data
+//! directory.
+
+use anyhow::{bail, Context, Result};
+use salvage_blob::LocalBlobStore;
+use salvage_core::clock::SystemClock;
+use salvage_core::{Config, Repository};
+use salvage_store::SqliteStore;
+use std::path::Path;
+use std::sync::Arc;
+
+const DATABASE_FILE: &str = "salvage.db";
+const BLOB_DIR: &str = "blobs";
+
+/// Opens the repository in `data_dir`. With `create`, makes the directory first; otherwise a
+/// missing data directory is an error that says how to make one.
+pub async fn repository(data_dir: &Path, create: bool) -> Result<(Repository, SqliteStore)> {
+    let database = data_dir.join(DATABASE_FILE);
+    if create {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    } else if !database.exists() {
+        bail!(
+            "no salvage data in {} — run `salvage init` first, or point --data-dir (or SALVAGE_DATA_DIR) at an existing data directory",
+            data_dir.display()
+        );
+    }
+    let store = SqliteStore::open(&database)
+        .await
+        .with_context(|| format!("cannot open {}", database.display()))?;
+    let blobs = LocalBlobStore::open(data_dir.join(BLOB_DIR)).await?;
+    let repo = Repository::new(
+        Arc::new(store.clone()),
+        Arc::new(blobs),
+        Arc::new(SystemClock),
+        Config::default(),
+    );
+    Ok((repo, store))
+}
