@@ -318,27 +318,33 @@ impl Repository {
         Ok((ticket, actor))
     }
 
-    /// Resolves a ticket to its actor and slides the session's expiry forward.
+    /// Resolves a ticket to its actor and slides the session's expiry forward. Only an expired
+    /// session or a due extension takes the write lock; the common case is a read.
     pub async fn authenticate(&self, ticket: &str) -> Result<Actor> {
         let hash = auth::ticket_hash(ticket);
         let now = self.clock.now();
-        let mut tx = self.store.write().await?;
-        let session = tx.session(&hash).await?.ok_or(Error::InvalidTicket)?;
+        let (session, actor) = {
+            let mut tx = self.store.read().await?;
+            let session = tx.session(&hash).await?.ok_or(Error::InvalidTicket)?;
+            let user = tx.user(session.user_id).await?.ok_or(Error::InvalidTicket)?;
+            let actor = actor_in(tx.as_mut(), &user, session.tenant_id)
+                .await
+                .map_err(|_| Error::InvalidTicket)?;
+            (session, actor)
+        };
         if session.expires_at <= now {
+            let mut tx = self.store.write().await?;
             tx.delete_session(&hash).await?;
             tx.commit().await?;
             return Err(Error::InvalidTicket);
         }
-        let user = tx.user(session.user_id).await?.ok_or(Error::InvalidTicket)?;
-        let actor = actor_in(tx.as_mut(), &user, session.tenant_id)
-            .await
-            .map_err(|_| Error::InvalidTicket)?;
-        // Extend only once a minute has passed, so a busy client does not write on every call.
+        // Extend once a minute at most, so a busy client does not write on every call.
         let expires_at = now + self.config.session_ttl;
         if expires_at - session.expires_at > Duration::minutes(1) {
+            let mut tx = self.store.write().await?;
             tx.extend_session(&hash, expires_at).await?;
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(actor)
     }
 
@@ -488,6 +494,33 @@ impl Repository {
                 self.blobs.discard(staged).await;
                 Err(e)
             }
+        }
+    }
+
+    /// Refuses an upload that cannot succeed before its content is read. The transaction that
+    /// records the upload checks again.
+    async fn check_upload_target(&self, actor: &Actor, parent: NodeId, name: &str) -> Result<()> {
+        let mut tx = self.store.read().await?;
+        let parent = live_node(tx.as_mut(), actor, parent).await?;
+        if !parent.kind.is_container() {
+            return Err(Error::InvalidTarget(format!(
+                "{:?} is a document, not a folder",
+                parent.name
+            )));
+        }
+        match tx
+            .unmarked_child(actor.tenant_id, Some(parent.id), &name::key(name))
+            .await?
+        {
+            Some(existing) if existing.kind != NodeKind::Document => Err(Error::NameConflict(name.to_owned())),
+            Some(existing) if !right_on(tx.as_mut(), actor, &existing).await?.can_change() => {
+                Err(Error::PermissionDenied(format!("you may not change {name:?}")))
+            }
+            None if !right_on(tx.as_mut(), actor, &parent).await?.can_add() => Err(Error::PermissionDenied(format!(
+                "you may not add items to {:?}",
+                parent.name
+            ))),
+            _ => Ok(()),
         }
     }
 
