@@ -115,6 +115,17 @@ impl BlobStore for LocalBlobStore {
         Ok(Box::new(file))
     }
 
+    async fn open_at(&self, sha256: &str, offset: u64) -> Result<BlobReader> {
+        use tokio::io::AsyncSeekExt;
+        let mut file = fs::File::open(self.path_of(sha256)?)
+            .await
+            .map_err(|e| blob_error(&format!("cannot open blob {sha256}"), e))?;
+        file.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(|e| blob_error(&format!("cannot seek in blob {sha256}"), e))?;
+        Ok(Box::new(file))
+    }
+
     async fn exists(&self, sha256: &str) -> Result<bool> {
         fs::try_exists(self.path_of(sha256)?)
             .await

@@ -26,6 +26,8 @@ pub trait BlobStore: Send + Sync {
     /// Drops a staged blob that will not be promoted.
     async fn discard(&self, staged: StagedBlob);
     async fn open(&self, sha256: &str) -> Result<BlobReader>;
+    /// Opens a blob to be read from byte `offset` on (for HTTP `Range` requests).
+    async fn open_at(&self, sha256: &str, offset: u64) -> Result<BlobReader>;
     async fn exists(&self, sha256: &str) -> Result<bool>;
     /// Removes a blob's bytes. Removing one that is already gone is not an error.
     async fn delete(&self, sha256: &str) -> Result<()>;

@@ -67,6 +67,44 @@ impl Repository {
         }
     }
 
+    /// Whether the database answers (for readiness probes).
+    pub async fn ready(&self) -> Result<()> {
+        self.store.read().await?.tenants().await.map(|_| ())
+    }
+
+    /// Items in the trash across all tenants, as (in user bins, in the system bin), for metrics.
+    pub async fn trash_totals(&self) -> Result<(i64, i64)> {
+        use crate::store::TrashFilter;
+        let mut tx = self.store.read().await?;
+        let (mut user, mut system) = (0, 0);
+        for tenant in tx.tenants().await? {
+            user += tx
+                .count_records(
+                    tenant.id,
+                    &TrashFilter {
+                        stage: Some(Stage::UserBin),
+                        ..TrashFilter::default()
+                    },
+                )
+                .await?;
+            system += tx
+                .count_records(
+                    tenant.id,
+                    &TrashFilter {
+                        stage: Some(Stage::SystemBin),
+                        ..TrashFilter::default()
+                    },
+                )
+                .await?;
+        }
+        Ok((user, system))
+    }
+
+    /// How long a session lives without use.
+    pub fn session_ttl(&self) -> Duration {
+        self.config.session_ttl
+    }
+
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
     }
@@ -479,6 +517,7 @@ impl Repository {
         content: &mut (dyn AsyncRead + Unpin + Send),
     ) -> Result<(Node, Version)> {
         name::validate(name)?;
+        self.check_upload_target(actor, parent, name).await?;
         let staged = self.blobs.stage(content).await?;
         match self.record_upload(actor, parent, name, &staged).await {
             Ok((tx, node, version)) => {
@@ -683,6 +722,17 @@ impl Repository {
 
     /// Opens a version's content (`None`: the current one) for streaming.
     pub async fn open_version(&self, actor: &Actor, id: NodeId, number: Option<i64>) -> Result<(Version, BlobReader)> {
+        self.open_version_at(actor, id, number, 0).await
+    }
+
+    /// Like `open_version`, reading from byte `offset` on.
+    pub async fn open_version_at(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        number: Option<i64>,
+        offset: u64,
+    ) -> Result<(Version, BlobReader)> {
         let version = {
             let mut tx = self.store.read().await?;
             let node = readable_document(tx.as_mut(), actor, id).await?;
@@ -693,7 +743,7 @@ impl Repository {
                 .find(|v| v.number == number)
                 .ok_or_else(|| Error::not_found(format!("version {number}")))?
         };
-        let reader = self.blobs.open(&version.blob_sha256).await?;
+        let reader = self.blobs.open_at(&version.blob_sha256, offset).await?;
         Ok((version, reader))
     }
 

@@ -1,4 +1,59 @@
-//! The HTTP faces of salvage: the REST API, the infoRouter `/srv.asmx` and Scene7 IPS SOAP
-//! services and the web UI. Each face maps its wire format to calls on
+//! The HTTP faces of salvage. Each face maps its wire format to calls on
 //! `salvage_core::Repository` and the core's errors back to its own conventions; business rules
-//! stay in the core. The faces arrive with the HTTP server.
+//! stay in the core. Today: the JSON REST API (`/api/v1`) and the operational endpoints.
+
+mod auth;
+pub mod ops;
+pub mod problem;
+pub mod rest;
+mod state;
+
+pub use state::{AppState, Limits};
+
+use axum::http::HeaderName;
+use axum::routing::get;
+use axum::Router;
+use salvage_core::Repository;
+use std::future::Future;
+use std::sync::Arc;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// The whole application: every face, with request ids, tracing, metrics and timeouts.
+pub fn app(repo: Repository, limits: Limits) -> Router {
+    let state = AppState {
+        repo,
+        limits: Arc::new(limits),
+    };
+    let request_id = HeaderName::from_static(REQUEST_ID);
+    let api = rest::router(state.limits.max_body_bytes);
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .nest("/api/v1", api)
+        .fallback(ops::not_found)
+        .layer(axum::middleware::from_fn(ops::record))
+        .layer(axum::middleware::from_fn(ops::explain_timeout))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, state.limits.request_timeout))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight then finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    ops::recorder();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

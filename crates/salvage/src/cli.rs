@@ -10,9 +10,9 @@ use std::path::PathBuf;
     about = "A document repository whose recycle bin you can trust"
 )]
 pub struct Cli {
-    /// Where salvage keeps its database and document contents.
-    #[arg(long, global = true, env = "SALVAGE_DATA_DIR", default_value = "./salvage-data")]
-    pub data_dir: PathBuf,
+    /// Where salvage keeps its database and document contents [default: ./salvage-data].
+    #[arg(long, global = true, env = "SALVAGE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
     /// The user the command acts as.
     #[arg(
         long = "as",
@@ -31,12 +31,26 @@ pub struct Cli {
     /// More log output (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Log lines as human-readable text or as JSON objects.
+    #[arg(long, global = true, env = "SALVAGE_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
     #[command(subcommand)]
     pub command: Command,
 }
 
+pub const DEFAULT_DATA_DIR: &str = "./salvage-data";
+
+impl Cli {
+    /// The data directory from the flag or environment, else the default.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the HTTP server (REST API under /api/v1). On first start it does what `init` does.
+    Serve(ServeArgs),
     /// Create the data directory, tenant `default` and the administrator `admin` (idempotent).
     /// The password comes from SALVAGE_ADMIN_PASSWORD, or is generated and printed once.
     Init,
@@ -62,6 +76,30 @@ pub enum Command {
     Trash(TrashCommand),
     /// Verify the repository's invariants; exits 1 if any is broken.
     Check,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SALVAGE_LISTEN")]
+    pub listen: Option<String>,
+    /// Database to use [default: SQLite in the data directory], e.g. sqlite:///var/lib/salvage/salvage.db.
+    #[arg(long, env = "SALVAGE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// A TOML file with any of: listen, data_dir, database_url, max_body_bytes, max_upload_bytes,
+    /// request_timeout_secs, sweep_interval_secs, log_format. Flags and SALVAGE_* variables win.
+    #[arg(long, env = "SALVAGE_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Serve a throwaway repository seeded with example content, users and deleted items.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

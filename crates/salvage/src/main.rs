@@ -9,17 +9,32 @@ use clap::Parser;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    let default_level = match cli.verbose {
-        0 => "warn",
-        1 => "info",
+/// Logs go to standard error: warnings for commands, information for the server, more with -v;
+/// `RUST_LOG` overrides. The server's format may come from its configuration file.
+fn init_logging(cli: &cli::Cli) {
+    let serving = matches!(cli.command, cli::Command::Serve(_));
+    let default_level = match (cli.verbose, serving) {
+        (0, false) => "warn",
+        (0, true) | (1, _) => "info",
         _ => "debug",
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)))
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let from_file = match &cli.command {
+        cli::Command::Serve(args) => commands::serve_log_format(args),
+        _ => None,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format.or(from_file).unwrap_or(cli::LogFormat::Human) {
+        cli::LogFormat::Json => builder.json().init(),
+        cli::LogFormat::Human => builder.init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(&cli);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

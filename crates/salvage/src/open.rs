@@ -12,10 +12,26 @@ use std::sync::Arc;
 const DATABASE_FILE: &str = "salvage.db";
 const BLOB_DIR: &str = "blobs";
 
-/// Opens the repository in `data_dir`. With `create`, makes the directory first; otherwise a
-/// missing data directory is an error that says how to make one.
-pub async fn repository(data_dir: &Path, create: bool) -> Result<(Repository, SqliteStore)> {
+/// Opens the repository in `data_dir` (its database at `database_url` when given). With
+/// `create`, makes the directory first; otherwise a missing data directory is an error that says
+/// how to make one.
+pub async fn repository(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    create: bool,
+) -> Result<(Repository, SqliteStore)> {
     let database = data_dir.join(DATABASE_FILE);
+    if let Some(url) = database_url {
+        if !url.starts_with("sqlite:") {
+            bail!("cannot use database {url:?}: this build of salvage stores its data in SQLite (sqlite:///path/to/salvage.db)");
+        }
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+        let store = SqliteStore::open_url(url)
+            .await
+            .with_context(|| format!("cannot open {url}"))?;
+        return Ok((wire(store.clone(), data_dir).await?, store));
+    }
     if create {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
@@ -28,12 +44,15 @@ pub async fn repository(data_dir: &Path, create: bool) -> Result<(Repository, Sq
     let store = SqliteStore::open(&database)
         .await
         .with_context(|| format!("cannot open {}", database.display()))?;
+    Ok((wire(store.clone(), data_dir).await?, store))
+}
+
+async fn wire(store: SqliteStore, data_dir: &Path) -> Result<Repository> {
     let blobs = LocalBlobStore::open(data_dir.join(BLOB_DIR)).await?;
-    let repo = Repository::new(
-        Arc::new(store.clone()),
+    Ok(Repository::new(
+        Arc::new(store),
         Arc::new(blobs),
         Arc::new(SystemClock),
         Config::default(),
-    );
-    Ok((repo, store))
+    ))
 }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli) -> Result<ExitCode> {
-    let (repo, store) = open::repository(&cli.data_dir, true).await?;
+    let (repo, store) = open::repository(&cli.data_dir(), None, true).await?;
     let password = std::env::var("SALVAGE_ADMIN_PASSWORD").ok();
     let report = repo.init(password.as_deref()).await?;
     store.close().await;
@@ -13,7 +13,8 @@ pub async fn run(cli: &Cli) -> Result<ExitCode> {
         print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let dir = cli.data_dir.display();
+    let data_dir = cli.data_dir();
+    let dir = data_dir.display();
     if !report.tenant_created && !report.admin_created {
         println!("salvage is already set up in {dir}; nothing to do.");
         return Ok(ExitCode::SUCCESS);

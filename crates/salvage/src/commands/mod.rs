@@ -1,10 +1,12 @@
 //! One module per command. Each returns the process exit code it wants.
 
 mod check;
+mod demo;
 mod import;
 mod init;
 mod ls;
 mod rm;
+mod serve;
 mod trash;
 
 use crate::cli::{Cli, Command};
@@ -12,17 +14,29 @@ use crate::open;
 use anyhow::{Context, Result};
 use std::process::ExitCode;
 
+/// The log format a server's configuration file asks for (read before logging starts).
+pub fn serve_log_format(args: &crate::cli::ServeArgs) -> Option<crate::cli::LogFormat> {
+    serve::FileConfig::load(args.config.as_ref())
+        .ok()
+        .and_then(|f| f.log_format)
+}
+
 pub async fn run(cli: Cli) -> Result<ExitCode> {
-    if let Command::Init = cli.command {
-        return init::run(&cli).await;
+    match &cli.command {
+        Command::Init => return init::run(&cli).await,
+        Command::Serve(args) => {
+            let file = serve::FileConfig::load(args.config.as_ref())?;
+            return serve::run(&cli, args, file).await;
+        }
+        _ => {}
     }
-    let (repo, store) = open::repository(&cli.data_dir, false).await?;
+    let (repo, store) = open::repository(&cli.data_dir(), None, false).await?;
     let actor = repo
         .actor_by_name(&cli.tenant, &cli.user)
         .await
         .with_context(|| format!("cannot act as user {:?} in tenant {:?}", cli.user, cli.tenant))?;
     let code = match &cli.command {
-        Command::Init => unreachable!("handled above"),
+        Command::Init | Command::Serve(_) => unreachable!("handled above"),
         Command::Import { source, target } => import::run(&cli, &repo, &actor, source, target).await,
         Command::Ls { path, recursive } => ls::run(&cli, &repo, &actor, path, *recursive).await,
         Command::Rm { path } => rm::run(&cli, &repo, &actor, path).await,

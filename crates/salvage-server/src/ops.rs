@@ -1,0 +1,107 @@
+//! What operators need: liveness, readiness, Prometheus metrics, a request id on every response
+//! and log line, and timeouts answered with a problem document.
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::OnceLock;
+use std::time::Instant;
+
+/// Process is up.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Database reachable.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.repo.ready().await {
+        Ok(()) => "ready\n".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-ready",
+                format!("the database does not answer: {e}"),
+            )
+            .into_response()
+        }
+    }
+}
+
+/// The process-wide metrics recorder (installed once, however many servers a process runs).
+pub fn recorder() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let buckets = [
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+        ];
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full("http_request_duration_seconds".into()), &buckets)
+            .expect("buckets are not empty");
+        match builder.install_recorder() {
+            Ok(handle) => handle,
+            // Another recorder is installed (an embedding program's): keep ours for rendering.
+            Err(_) => PrometheusBuilder::new().build_recorder().handle(),
+        }
+    })
+}
+
+/// Prometheus text: requests by route and status, latency histograms, trash gauges.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    if let Ok((user_bin, system_bin)) = state.repo.trash_totals().await {
+        metrics::gauge!("salvage_trash_items", "stage" => "user-bin").set(user_bin as f64);
+        metrics::gauge!("salvage_trash_items", "stage" => "system-bin").set(system_bin as f64);
+    }
+    let mut response = recorder().render().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    response
+}
+
+/// Counts every request by method, route template and status, and times it.
+pub async fn record(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Turns the bare 408 of the timeout layer into a problem document.
+pub async fn explain_timeout(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::REQUEST_TIMEOUT && response.headers().get(header::CONTENT_TYPE).is_none() {
+        return ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took longer than the server allows; try again, or split the work into smaller requests",
+        )
+        .into_response();
+    }
+    response
+}
+
+/// A plain-text 404 for paths that match no route, in the API's problem format.
+pub async fn not_found(request: Request<Body>) -> Response {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no-such-route",
+        format!("no route for {} {}", request.method(), request.uri().path()),
+    )
+    .into_response()
+}

@@ -1,0 +1,70 @@
+//! The audit log over REST.
+
+use super::extract::{Json, Query};
+use super::views::AuditEventView;
+use crate::auth::Caller;
+use crate::problem::{ApiError, ApiResult, Problem};
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use salvage_core::model::AuditAction;
+use salvage_core::store::AuditFilter;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only what this user did.
+    pub actor_id: Option<i64>,
+    /// `recycle`, `restore`, `purge`, `auto-purge`, `empty` or `move-to-system-bin`.
+    pub action: Option<String>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+    /// Events whose item was at or below this path.
+    pub path_prefix: Option<String>,
+    /// The `next` value of the previous page.
+    pub before: Option<i64>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditEventView>,
+    pub next: Option<i64>,
+}
+
+/// Audit events, newest first (administrators see everyone's; others their own).
+#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, body = AuditPage), (status = 400, response = Problem), (status = 403, response = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    let action = match q.action.as_deref() {
+        None => None,
+        Some(a) => Some(AuditAction::parse(a).ok_or_else(|| ApiError::bad_request(format!("unknown action {a:?}")))?),
+    };
+    let limit = match q.limit.unwrap_or(100) {
+        l @ 1..=1000 => l,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "limit must be between 1 and 1000, not {other}"
+            )))
+        }
+    };
+    let filter = AuditFilter {
+        actor_id: q.actor_id,
+        action,
+        since: q.since,
+        until: q.until,
+        path_prefix: q.path_prefix,
+    };
+    let page = state.repo.audit(&actor, &filter, q.before, limit).await?;
+    Ok(Json(AuditPage {
+        items: page.items.iter().map(AuditEventView::from).collect(),
+        next: page.next,
+    }))
+}

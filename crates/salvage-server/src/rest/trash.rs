@@ -1,0 +1,614 @@
+//! The recycle bin over REST: listing with filters and keyset pagination, the "deleted in this
+//! folder" view, preflight, restore (items or by filter), purge, empty and retention settings.
+
+use super::extract::{Json, Path, Query};
+use super::views::{KindFilter, NodeView, TrashItemView};
+use crate::auth::Caller;
+use crate::problem::{status_of, ApiError, ApiResult, Problem};
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, TimeZone, Utc};
+use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
+use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// Which deleted items: every filter given narrows the set.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FilterParams {
+    /// Deleted by this user id.
+    pub deleted_by: Option<i64>,
+    /// Deleted at or after (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// Deleted at or before (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
+    /// Name contains this, in any case.
+    pub name: Option<String>,
+    /// Original path is this folder or below, e.g. `/Finance`.
+    pub path_prefix: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<KindFilter>,
+    /// Total size at least this many bytes.
+    pub min_size: Option<i64>,
+    /// Total size at most this many bytes.
+    pub max_size: Option<i64>,
+    /// `user-bin` or `system-bin`.
+    pub stage: Option<String>,
+    /// Deleted from this folder (the "deleted in this folder" view).
+    pub folder: Option<i64>,
+}
+
+impl FilterParams {
+    fn to_filter(&self) -> ApiResult<TrashFilter> {
+        let stage = match self.stage.as_deref() {
+            None => None,
+            Some("user-bin") => Some(Stage::UserBin),
+            Some("system-bin") => Some(Stage::SystemBin),
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "stage must be user-bin or system-bin, not {other:?}"
+                )))
+            }
+        };
+        Ok(TrashFilter {
+            deleted_by: self.deleted_by,
+            since: self.since,
+            until: self.until,
+            path_prefix: self
+                .path_prefix
+                .as_ref()
+                .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+            name_contains: self.name.clone(),
+            kind: self.kind.map(Into::into),
+            min_size: self.min_size,
+            max_size: self.max_size,
+            stage,
+            original_parent: self.folder,
+        })
+    }
+}
+
+/// The listing's query string: the filters, plus where the page starts and its size. (Spelled
+/// out rather than flattened: flattening loses the types of query-string values.)
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Deleted by this user id.
+    pub deleted_by: Option<i64>,
+    /// Deleted at or after (RFC 3339).
+    pub since: Option<DateTime<Utc>>,
+    /// Deleted at or before (RFC 3339).
+    pub until: Option<DateTime<Utc>>,
+    /// Name contains this, in any case.
+    pub name: Option<String>,
+    /// Original path is this folder or below, e.g. `/Finance`.
+    pub path_prefix: Option<String>,
+    /// `document` or `folder`.
+    #[serde(rename = "type")]
+    #[param(rename = "type", value_type = Option<String>)]
+    pub kind: Option<KindFilter>,
+    pub min_size: Option<i64>,
+    pub max_size: Option<i64>,
+    /// `user-bin` or `system-bin`.
+    pub stage: Option<String>,
+    /// Deleted from this folder.
+    pub folder: Option<i64>,
+    /// The `next` value of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> FilterParams {
+        FilterParams {
+            deleted_by: self.deleted_by,
+            since: self.since,
+            until: self.until,
+            name: self.name.clone(),
+            path_prefix: self.path_prefix.clone(),
+            kind: self.kind,
+            min_size: self.min_size,
+            max_size: self.max_size,
+            stage: self.stage.clone(),
+            folder: self.folder,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrashPage {
+    pub items: Vec<TrashItemView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+fn encode_cursor(c: TrashCursor) -> String {
+    format!("{}.{}", c.deleted_at.timestamp_millis(), c.id)
+}
+
+fn decode_cursor(s: &str) -> ApiResult<TrashCursor> {
+    let bad = || ApiError::bad_request(format!("{s:?} is not a cursor from this listing"));
+    let (ms, id) = s.split_once('.').ok_or_else(bad)?;
+    let deleted_at = Utc
+        .timestamp_millis_opt(ms.parse().map_err(|_| bad())?)
+        .single()
+        .ok_or_else(bad)?;
+    Ok(TrashCursor {
+        deleted_at,
+        id: id.parse().map_err(|_| bad())?,
+    })
+}
+
+async fn page(
+    state: &AppState,
+    actor: &Actor,
+    filter: TrashFilter,
+    cursor: Option<&str>,
+    limit: Option<u32>,
+) -> ApiResult<TrashPage> {
+    let limit = match limit.unwrap_or(100) {
+        l @ 1..=1000 => l,
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "limit must be between 1 and 1000, not {other}"
+            )))
+        }
+    };
+    let after = cursor.map(decode_cursor).transpose()?;
+    let page = state.repo.trash(actor, &filter, after, limit).await?;
+    Ok(TrashPage {
+        items: page.items.iter().map(TrashItemView::from).collect(),
+        next: page.next.map(encode_cursor),
+    })
+}
+
+/// Deleted items visible to the caller, newest first (administrators see everyone's).
+#[utoipa::path(get, path = "/trash", tag = "trash", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, body = TrashPage), (status = 400, response = Problem), (status = 403, response = Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<TrashPage>> {
+    Ok(Json(
+        page(&state, &actor, q.filter().to_filter()?, q.cursor.as_deref(), q.limit).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FolderTrashQuery {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// Items deleted from this folder.
+#[utoipa::path(get, path = "/nodes/{id}/trash", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path), FolderTrashQuery),
+    responses((status = 200, body = TrashPage), (status = 404, response = Problem)))]
+pub async fn deleted_in_folder(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+    Query(q): Query<FolderTrashQuery>,
+) -> ApiResult<Json<TrashPage>> {
+    state.repo.node(&actor, id).await?;
+    let filter = TrashFilter {
+        original_parent: Some(id),
+        ..TrashFilter::default()
+    };
+    Ok(Json(page(&state, &actor, filter, q.cursor.as_deref(), q.limit).await?))
+}
+
+/// One deleted item.
+#[utoipa::path(get, path = "/trash/{id}", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = TrashItemView), (status = 404, response = Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<TrashItemView>> {
+    Ok(Json(TrashItemView::from(&state.repo.trash_record(&actor, id).await?)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrashContents {
+    /// Each node the deletion holds; any of them can be restored alone with `nodes: [id]`.
+    pub nodes: Vec<NodeView>,
+}
+
+/// What a deleted item holds (at most 1000 nodes).
+#[utoipa::path(get, path = "/trash/{id}/contents", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = TrashContents), (status = 404, response = Problem)))]
+pub async fn contents(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<TrashContents>> {
+    let record = state.repo.trash_record(&actor, id).await?;
+    let nodes = state.repo.trash_contents(&actor, id, 1000).await?;
+    // Paths inside a deletion are given relative to where it was deleted from.
+    let base = record
+        .original_path
+        .rsplit_once('/')
+        .map(|(p, _)| p.to_owned())
+        .unwrap_or_default();
+    let mut paths: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+    let views = nodes
+        .iter()
+        .map(|n| {
+            let parent = n
+                .parent_id
+                .and_then(|p| paths.get(&p).cloned())
+                .unwrap_or_else(|| base.clone());
+            let path = format!("{parent}/{}", n.name);
+            paths.insert(n.id, path.clone());
+            NodeView::new(n, path)
+        })
+        .collect();
+    Ok(Json(TrashContents { nodes: views }))
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ConflictPolicy {
+    #[default]
+    Fail,
+    Rename,
+    Skip,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingParentPolicy {
+    #[default]
+    Error,
+    Recreate,
+    Fallback,
+}
+
+/// How to restore.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreOptionsBody {
+    /// Restore into this folder instead of the original one.
+    pub target_folder_id: Option<i64>,
+    #[serde(default)]
+    pub on_conflict: ConflictPolicy,
+    #[serde(default)]
+    pub missing_parent: MissingParentPolicy,
+    /// With `missing_parent: fallback`, the folder to use.
+    pub fallback_folder_id: Option<i64>,
+    /// Restore nothing unless every item can be restored.
+    #[serde(default)]
+    pub all_or_nothing: bool,
+}
+
+impl RestoreOptionsBody {
+    fn to_options(&self) -> ApiResult<RestoreOptions> {
+        let missing_parent = match (self.missing_parent, self.fallback_folder_id) {
+            (MissingParentPolicy::Error, _) => MissingParent::Error,
+            (MissingParentPolicy::Recreate, _) => MissingParent::Recreate,
+            (MissingParentPolicy::Fallback, Some(f)) => MissingParent::Fallback(f),
+            (MissingParentPolicy::Fallback, None) => {
+                return Err(ApiError::bad_request(
+                    "missing_parent fallback needs fallback_folder_id",
+                ))
+            }
+        };
+        Ok(RestoreOptions {
+            target: self.target_folder_id.map_or(Target::Original, Target::Folder),
+            missing_parent,
+            on_conflict: match self.on_conflict {
+                ConflictPolicy::Fail => OnConflict::Fail,
+                ConflictPolicy::Rename => OnConflict::Rename,
+                ConflictPolicy::Skip => OnConflict::Skip,
+            },
+            all_or_nothing: self.all_or_nothing,
+        })
+    }
+}
+
+/// Most items one request may name.
+const MAX_ITEMS: usize = 10_000;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreRequest {
+    /// Trash item ids (whole deletions).
+    #[serde(default)]
+    pub items: Vec<i64>,
+    /// Node ids inside deleted folders, each restored on its own.
+    #[serde(default)]
+    pub nodes: Vec<i64>,
+    #[serde(default)]
+    pub options: RestoreOptionsBody,
+}
+
+impl RestoreRequest {
+    fn items(&self) -> ApiResult<Vec<TrashItem>> {
+        let n = self.items.len() + self.nodes.len();
+        if n == 0 {
+            return Err(ApiError::bad_request("name at least one trash item in items or nodes"));
+        }
+        if n > MAX_ITEMS {
+            return Err(ApiError::bad_request(format!(
+                "at most {MAX_ITEMS} items per request; restore the rest by filter or in several requests"
+            )));
+        }
+        Ok(self
+            .items
+            .iter()
+            .map(|&id| TrashItem::Record(id))
+            .chain(self.nodes.iter().map(|&id| TrashItem::Node(id)))
+            .collect())
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemProblem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub code: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemResultView {
+    /// `{"type": "record", "id": 42}` or `{"type": "node", "id": 17}`.
+    #[schema(value_type = Object)]
+    pub item: TrashItem,
+    /// `restored` (or would be, in a preflight), `skipped` or `failed`.
+    pub status: &'static str,
+    pub node_id: Option<i64>,
+    pub path: Option<String>,
+    pub renamed_from: Option<String>,
+    pub problem: Option<ItemProblem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RestoreReport {
+    /// Whether anything was committed (false for a preflight or a refused all-or-nothing batch).
+    pub applied: bool,
+    pub dry_run: bool,
+    pub restored: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub results: Vec<ItemResultView>,
+}
+
+fn item_problem(e: &salvage_core::Error) -> ItemProblem {
+    ItemProblem {
+        kind: format!("urn:salvage:problem:{}", e.code()),
+        code: e.code().to_owned(),
+        status: status_of(e).as_u16(),
+        detail: e.to_string(),
+    }
+}
+
+fn report(r: BatchReport) -> RestoreReport {
+    let (restored, skipped, failed) = r.counts();
+    let results = r
+        .results
+        .into_iter()
+        .map(|x| match x.outcome {
+            Outcome::Restored(done) => ItemResultView {
+                item: x.item,
+                status: "restored",
+                node_id: Some(done.node_id),
+                path: Some(done.path),
+                renamed_from: done.renamed_from,
+                problem: None,
+            },
+            Outcome::Skipped(e) => ItemResultView {
+                item: x.item,
+                status: "skipped",
+                node_id: None,
+                path: None,
+                renamed_from: None,
+                problem: Some(item_problem(&e)),
+            },
+            Outcome::Failed(e) => ItemResultView {
+                item: x.item,
+                status: "failed",
+                node_id: None,
+                path: None,
+                renamed_from: None,
+                problem: Some(item_problem(&e)),
+            },
+        })
+        .collect();
+    RestoreReport {
+        applied: r.applied,
+        dry_run: r.dry_run,
+        restored,
+        skipped,
+        failed,
+        results,
+    }
+}
+
+/// Say per item whether a restore with these options would succeed, and why not. Changes nothing.
+#[utoipa::path(post, path = "/trash/preflight", tag = "trash", security(("bearer" = [])), request_body = RestoreRequest,
+    responses((status = 200, body = RestoreReport), (status = 400, response = Problem)))]
+pub async fn preflight(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<RestoreRequest>,
+) -> ApiResult<Json<RestoreReport>> {
+    let report_ = state
+        .repo
+        .preflight(&actor, &req.items()?, req.options.to_options()?)
+        .await?;
+    Ok(Json(report(report_)))
+}
+
+/// Restore items, reporting each one.
+#[utoipa::path(post, path = "/trash/restore", tag = "trash", security(("bearer" = [])), request_body = RestoreRequest,
+    responses((status = 200, body = RestoreReport), (status = 400, response = Problem)))]
+pub async fn restore(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<RestoreRequest>,
+) -> ApiResult<Json<RestoreReport>> {
+    let report_ = state
+        .repo
+        .restore(&actor, &req.items()?, req.options.to_options()?)
+        .await?;
+    Ok(Json(report(report_)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreByFilterRequest {
+    pub filter: FilterParams,
+    #[serde(default)]
+    pub options: RestoreOptionsBody,
+    /// Only preflight.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// Restore everything matching a filter ("everything bob deleted under /Finance since 10:00").
+#[utoipa::path(post, path = "/trash/restore-by-filter", tag = "trash", security(("bearer" = [])), request_body = RestoreByFilterRequest,
+    responses((status = 200, body = RestoreReport), (status = 400, response = Problem), (status = 403, response = Problem)))]
+pub async fn restore_by_filter(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<RestoreByFilterRequest>,
+) -> ApiResult<Json<RestoreReport>> {
+    let filter = req.filter.to_filter()?;
+    let report_ = state
+        .repo
+        .restore_matching(&actor, &filter, req.options.to_options()?, req.dry_run)
+        .await?;
+    Ok(Json(report(report_)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeRequest {
+    pub items: Vec<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PurgeResultView {
+    pub id: i64,
+    /// `purged` or `failed`.
+    pub status: &'static str,
+    pub problem: Option<ItemProblem>,
+}
+
+/// Delete trash items permanently (administrators).
+#[utoipa::path(post, path = "/trash/purge", tag = "trash", security(("bearer" = [])), request_body = PurgeRequest,
+    responses((status = 200, body = [PurgeResultView]), (status = 403, response = Problem)))]
+pub async fn purge(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<PurgeRequest>,
+) -> ApiResult<Json<Vec<PurgeResultView>>> {
+    if req.items.is_empty() || req.items.len() > MAX_ITEMS {
+        return Err(ApiError::bad_request(format!(
+            "name between 1 and {MAX_ITEMS} trash items"
+        )));
+    }
+    let items: Vec<_> = req.items.iter().map(|&id| TrashItem::Record(id)).collect();
+    let results = state.repo.purge(&actor, &items).await?;
+    Ok(Json(
+        results
+            .iter()
+            .zip(&req.items)
+            .map(|(r, &id)| match &r.outcome {
+                Ok(_) => PurgeResultView {
+                    id,
+                    status: "purged",
+                    problem: None,
+                },
+                Err(e) => PurgeResultView {
+                    id,
+                    status: "failed",
+                    problem: Some(item_problem(e)),
+                },
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyRequest {
+    /// Empty every user's bin (administrators).
+    #[serde(default)]
+    pub everyone: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmptyView {
+    /// How many items moved to the system bin.
+    pub moved_to_system_bin: u64,
+}
+
+/// Move the caller's bin (or, for administrators, everyone's) to the system bin.
+#[utoipa::path(post, path = "/trash/empty", tag = "trash", security(("bearer" = [])), request_body = EmptyRequest,
+    responses((status = 200, body = EmptyView), (status = 403, response = Problem)))]
+pub async fn empty(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<EmptyRequest>,
+) -> ApiResult<Json<EmptyView>> {
+    Ok(Json(EmptyView {
+        moved_to_system_bin: state.repo.empty(&actor, req.everyone).await?,
+    }))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrashSettingsView {
+    /// Days before a user's deleted items move to the system bin; 0 = never.
+    pub user_bin_days: u32,
+    /// Days items stay in the system bin before they are purged; 0 = never.
+    pub system_bin_days: u32,
+    /// Whether a deleted item's name stays reserved in its folder.
+    pub names_reserved: bool,
+    /// `deleter-or-administrator` or `any-trash-role`.
+    pub restore_policy: String,
+}
+
+/// The tenant's retention settings.
+#[utoipa::path(get, path = "/settings/trash", tag = "trash", security(("bearer" = [])), responses((status = 200, body = TrashSettingsView)))]
+pub async fn get_settings(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<TrashSettingsView>> {
+    let s = state.repo.tenant(&actor).await?.settings;
+    Ok(Json(TrashSettingsView {
+        user_bin_days: s.user_bin_days,
+        system_bin_days: s.system_bin_days,
+        names_reserved: s.names_reserved,
+        restore_policy: s.restore_policy.as_str().to_owned(),
+    }))
+}
+
+/// Change the tenant's retention settings (administrators).
+#[utoipa::path(put, path = "/settings/trash", tag = "trash", security(("bearer" = [])), request_body = TrashSettingsView,
+    responses((status = 204), (status = 400, response = Problem), (status = 403, response = Problem)))]
+pub async fn set_settings(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Json(req): Json<TrashSettingsView>,
+) -> ApiResult<axum::http::StatusCode> {
+    let restore_policy = RestorePolicy::parse(&req.restore_policy).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "restore_policy must be deleter-or-administrator or any-trash-role, not {:?}",
+            req.restore_policy
+        ))
+    })?;
+    let settings = TrashSettings {
+        user_bin_days: req.user_bin_days,
+        system_bin_days: req.system_bin_days,
+        names_reserved: req.names_reserved,
+        restore_policy,
+    };
+    state.repo.set_trash_settings(&actor, settings).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

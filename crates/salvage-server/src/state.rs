@@ -1,0 +1,31 @@
+//! What every handler shares.
+
+use salvage_core::Repository;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub repo: Repository,
+    pub limits: Arc<Limits>,
+}
+
+/// Request limits, all configurable.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest JSON or form body accepted.
+    pub max_body_bytes: usize,
+    /// Largest document upload accepted.
+    pub max_upload_bytes: u64,
+    /// Longest a request may take (uploads and downloads excepted: they stream).
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 10 * 1024 * 1024 * 1024,
+            request_timeout: std::time::Duration::from_secs(60),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! End-to-end tests of the HTTP server: the real server on a free loopback port, a real client.
+
+mod security;
+mod story;
+mod support;

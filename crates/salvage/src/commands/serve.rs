@@ -1,0 +1,151 @@
+//! `salvage serve`: the HTTP server. Settings come from flags, then `SALVAGE_*` variables, then
+//! an optional TOML file, then defaults.
+
+use super::demo;
+use crate::cli::{Cli, ServeArgs, DEFAULT_DATA_DIR};
+use crate::open;
+use anyhow::{Context, Result};
+use salvage_server::Limits;
+use serde::Deserialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// The TOML configuration file; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub max_body_bytes: Option<usize>,
+    pub max_upload_bytes: Option<u64>,
+    pub request_timeout_secs: Option<u64>,
+    pub sweep_interval_secs: Option<u64>,
+    pub log_format: Option<crate::cli::LogFormat>,
+}
+
+impl FileConfig {
+    pub fn load(path: Option<&PathBuf>) -> Result<FileConfig> {
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("the configuration file {} is not valid", path.display()))
+    }
+}
+
+pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCode> {
+    let listen = args
+        .listen
+        .clone()
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let defaults = Limits::default();
+    let limits = Limits {
+        max_body_bytes: file.max_body_bytes.unwrap_or(defaults.max_body_bytes),
+        max_upload_bytes: file.max_upload_bytes.unwrap_or(defaults.max_upload_bytes),
+        request_timeout: file
+            .request_timeout_secs
+            .map_or(defaults.request_timeout, Duration::from_secs),
+    };
+    let sweep_every = Duration::from_secs(file.sweep_interval_secs.unwrap_or(300).max(1));
+
+    // A demo keeps its data in a temporary directory that goes away with the process.
+    let demo_dir = if args.demo {
+        Some(tempfile::Builder::new().prefix("salvage-demo-").tempdir()?)
+    } else {
+        None
+    };
+    let data_dir = match &demo_dir {
+        Some(dir) => dir.path().to_path_buf(),
+        None => cli
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+    };
+    let database_url = if args.demo {
+        None
+    } else {
+        args.database_url.clone().or(file.database_url)
+    };
+    let (repo, store) = open::repository(&data_dir, database_url.as_deref(), true).await?;
+
+    let password = if args.demo {
+        Some(demo::ADMIN_PASSWORD.to_owned())
+    } else {
+        std::env::var("SALVAGE_ADMIN_PASSWORD").ok()
+    };
+    let report = repo.init(password.as_deref()).await?;
+    if let Some(generated) = &report.generated_password {
+        tracing::warn!("created the administrator \"admin\"; its generated password is shown only this once");
+        println!("The administrator \"admin\" was created with the password: {generated}");
+    }
+    if args.demo {
+        demo::seed(&repo).await?;
+    }
+
+    let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| {
+        format!("cannot listen on {listen}: is another server using it? choose another with --listen")
+    })?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, data_dir = %data_dir.display(), "salvage is serving");
+    if args.demo {
+        demo::announce(address);
+    } else {
+        println!(
+            "salvage is serving http://{address}/ (data in {}); stop with Ctrl-C.",
+            data_dir.display()
+        );
+    }
+
+    let sweeper = tokio::spawn(sweep_forever(repo.clone(), sweep_every));
+    let app = salvage_server::app(repo, limits);
+    salvage_server::serve(listener, app, shutdown_signal())
+        .await
+        .context("the server stopped")?;
+    sweeper.abort();
+    store.close().await;
+    tracing::info!("stopped");
+    drop(demo_dir);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs retention every `every`. Safe beside other servers: each purge claims its record.
+async fn sweep_forever(repo: salvage_core::Repository, every: Duration) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match repo.sweep().await {
+            Ok(r) if r != Default::default() => tracing::info!(?r, "retention sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "retention sweep failed; will try again"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,143 @@
+//! `salvage serve` as a process: first start, configuration precedence, the demo, and a graceful
+//! stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+struct Running {
+    child: Child,
+    base: String,
+}
+
+/// Starts `salvage serve` with `args` and waits for the line that gives its address.
+fn serve(args: &[&str], vars: &[(&str, &str)]) -> Running {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_salvage"));
+    cmd.arg("serve")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .env_remove("SALVAGE_DATA_DIR")
+        .env_remove("SALVAGE_LISTEN");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("start salvage serve");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines.next().expect("the server printed its address").unwrap();
+        if let Some(rest) = line.split("serving http://").nth(1) {
+            break format!("http://{}", rest.split('/').next().unwrap());
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Running { child, base }
+}
+
+impl Running {
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+async fn login(base: &str, login: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&serde_json::json!({ "login": login, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn first_start_initialises_serves_and_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("salvage.toml");
+    // The file says one port and data directory; the flag and the environment win.
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:1\"\ndata_dir = \"/nonexistent/never-used\"\nsweep_interval_secs = 1\n",
+    )
+    .unwrap();
+    let server = serve(
+        &["--listen", "127.0.0.1:0", "--config", config.to_str().unwrap()],
+        &[
+            ("SALVAGE_DATA_DIR", data.to_str().unwrap()),
+            ("SALVAGE_ADMIN_PASSWORD", "first start"),
+        ],
+    );
+    let health = reqwest::get(format!("{}/healthz", server.base)).await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(login(&server.base, "admin", "first start").await.status(), 201);
+    assert!(
+        data.join("salvage.db").exists(),
+        "the environment's data directory was used"
+    );
+    let status = server.stop();
+    assert!(status.success(), "a graceful stop exits 0, got {status:?}");
+}
+
+#[tokio::test]
+async fn a_bad_configuration_file_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("bad.toml");
+    std::fs::write(&config, "lissen = \"typo\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not valid") && err.contains("lissen"), "{err}");
+}
+
+#[tokio::test]
+async fn the_demo_serves_a_seeded_repository() {
+    let server = serve(&["--demo", "--listen", "127.0.0.1:0"], &[]);
+    let session: serde_json::Value = login(&server.base, "alice", "demo-password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = session["token"].as_str().unwrap();
+    let trash: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/trash", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = trash["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["logo-dark.svg", "Spring"]);
+    let libraries: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/api/v1/libraries", server.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(libraries["items"].as_array().unwrap().len(), 3);
+    assert!(server.stop().success());
+}
