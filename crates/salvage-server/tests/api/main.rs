@@ -1,5 +1,6 @@
 //! End-to-end tests of the HTTP server: the real server on a free loopback port, a real client.
 
+mod admin;
 mod security;
 mod story;
 mod support;
