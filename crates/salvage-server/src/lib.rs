@@ -3,6 +3,7 @@
 //! stay in the core. Today: the JSON REST API (`/api/v1`) and the operational endpoints.
 
 mod auth;
+mod jobs;
 pub mod ops;
 pub mod problem;
 pub mod rest;
@@ -27,6 +28,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
     let state = AppState {
         repo,
         limits: Arc::new(limits),
+        jobs: Default::default(),
     };
     let request_id = HeaderName::from_static(REQUEST_ID);
     let api = rest::router(state.limits.max_body_bytes);

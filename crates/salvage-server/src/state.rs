@@ -7,6 +7,7 @@ use std::sync::Arc;
 pub struct AppState {
     pub repo: Repository,
     pub limits: Arc<Limits>,
+    pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
 }
 
 /// Request limits, all configurable.

@@ -156,6 +156,13 @@ impl Repository {
         options: RestoreOptions,
         dry_run: bool,
     ) -> Result<BatchReport> {
+        let items = self.matching_items(actor, filter).await?;
+        self.run_restore(actor, &items, options, dry_run).await
+    }
+
+    /// The deletions matching `filter` that the caller may see, oldest first, so that when two
+    /// of them clash the earlier one keeps its name.
+    pub async fn matching_items(&self, actor: &Actor, filter: &TrashFilter) -> Result<Vec<TrashItem>> {
         let mut items = Vec::new();
         let mut after = None;
         loop {
@@ -166,9 +173,36 @@ impl Repository {
                 None => break,
             }
         }
-        // Oldest first, so that when two deletions clash the earlier one keeps its name.
         items.reverse();
-        self.run_restore(actor, &items, options, dry_run).await
+        Ok(items)
+    }
+
+    /// Restores many items in transactions of `chunk` items, calling `progress` with the
+    /// results so far after each, so a long restore can be followed while it runs. An
+    /// all-or-nothing restore is one transaction whatever `chunk` says.
+    pub async fn restore_in_chunks(
+        &self,
+        actor: &Actor,
+        items: &[TrashItem],
+        options: RestoreOptions,
+        chunk: usize,
+        progress: &(dyn Fn(&[ItemResult]) + Send + Sync),
+    ) -> Result<BatchReport> {
+        if options.all_or_nothing || items.len() <= chunk {
+            let report = self.run_restore(actor, items, options, false).await?;
+            progress(&report.results);
+            return Ok(report);
+        }
+        let mut results = Vec::with_capacity(items.len());
+        for part in items.chunks(chunk.max(1)) {
+            results.extend(self.run_restore(actor, part, options, false).await?.results);
+            progress(&results);
+        }
+        Ok(BatchReport {
+            results,
+            applied: true,
+            dry_run: false,
+        })
     }
 
     async fn run_restore(
@@ -311,7 +345,17 @@ impl Repository {
         };
         if let Some(folder) = fallback {
             let parent = live_target(tx, actor.tenant_id, folder).await?;
-            return self.put(tx, actor, node, Some(&parent), options.on_conflict, now).await;
+            // Give the item the record's mark first, so it is placed like any deleted item:
+            // unmarked, it is bound by the unique index of live names, and moving it before
+            // `put` renames it would clash with the very name the rename avoids.
+            tx.set_mark(node.id, Some(record.id)).await?;
+            let node = Node {
+                trash_record_id: Some(record.id),
+                ..node.clone()
+            };
+            return self
+                .put(tx, actor, &node, Some(&parent), options.on_conflict, now)
+                .await;
         }
         // Bring back the chain of folders from the deleted one down to the item, and leave
         // everything else of that deletion in the trash, still restorable as one.

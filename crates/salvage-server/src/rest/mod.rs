@@ -7,7 +7,7 @@ mod content;
 mod extract;
 mod nodes;
 mod sessions;
-mod trash;
+pub(crate) mod trash;
 pub mod views;
 
 use crate::state::AppState;
@@ -76,6 +76,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(trash::preflight))
         .routes(routes!(trash::restore))
         .routes(routes!(trash::restore_by_filter))
+        .routes(routes!(trash::job))
         .routes(routes!(trash::purge))
         .routes(routes!(trash::empty))
         .routes(routes!(trash::get_settings, trash::set_settings))

@@ -10,7 +10,9 @@ use axum::extract::State;
 use chrono::{DateTime, TimeZone, Utc};
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
 use salvage_core::store::{TrashCursor, TrashFilter};
-use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
+use salvage_core::trash::{
+    BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -347,7 +349,7 @@ impl RestoreRequest {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemProblem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -356,7 +358,7 @@ pub struct ItemProblem {
     pub detail: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemResultView {
     /// `{"type": "record", "id": 42}` or `{"type": "node", "id": 17}`.
     #[schema(value_type = Object)]
@@ -389,38 +391,32 @@ fn item_problem(e: &salvage_core::Error) -> ItemProblem {
     }
 }
 
+fn item_view(x: &ItemResult) -> ItemResultView {
+    let failure = |status, e: &salvage_core::Error| ItemResultView {
+        item: x.item,
+        status,
+        node_id: None,
+        path: None,
+        renamed_from: None,
+        problem: Some(item_problem(e)),
+    };
+    match &x.outcome {
+        Outcome::Restored(done) => ItemResultView {
+            item: x.item,
+            status: "restored",
+            node_id: Some(done.node_id),
+            path: Some(done.path.clone()),
+            renamed_from: done.renamed_from.clone(),
+            problem: None,
+        },
+        Outcome::Skipped(e) => failure("skipped", e),
+        Outcome::Failed(e) => failure("failed", e),
+    }
+}
+
 fn report(r: BatchReport) -> RestoreReport {
     let (restored, skipped, failed) = r.counts();
-    let results = r
-        .results
-        .into_iter()
-        .map(|x| match x.outcome {
-            Outcome::Restored(done) => ItemResultView {
-                item: x.item,
-                status: "restored",
-                node_id: Some(done.node_id),
-                path: Some(done.path),
-                renamed_from: done.renamed_from,
-                problem: None,
-            },
-            Outcome::Skipped(e) => ItemResultView {
-                item: x.item,
-                status: "skipped",
-                node_id: None,
-                path: None,
-                renamed_from: None,
-                problem: Some(item_problem(&e)),
-            },
-            Outcome::Failed(e) => ItemResultView {
-                item: x.item,
-                status: "failed",
-                node_id: None,
-                path: None,
-                renamed_from: None,
-                problem: Some(item_problem(&e)),
-            },
-        })
-        .collect();
+    let results = r.results.iter().map(item_view).collect();
     RestoreReport {
         applied: r.applied,
         dry_run: r.dry_run,
@@ -470,22 +466,95 @@ pub struct RestoreByFilterRequest {
     /// Only preflight.
     #[serde(default)]
     pub dry_run: bool,
+    /// Run as a background job (`202` and a job to follow). By default a restore of more than
+    /// 1,000 items runs as a job; a preflight never does.
+    pub background: Option<bool>,
 }
 
-/// Restore everything matching a filter ("everything bob deleted under /Finance since 10:00").
+/// Items above which a bulk restore runs as a job unless the caller says otherwise.
+const BACKGROUND_ABOVE: usize = 1000;
+/// Items per transaction in a background restore.
+const JOB_CHUNK: usize = 500;
+
+/// The state of a background job.
+pub type JobView = crate::jobs::JobStatus<ItemResultView>;
+
+/// Restore everything matching a filter ("everything bob deleted under /Finance since 10:00"),
+/// at once or as a background job.
 #[utoipa::path(post, path = "/trash/restore-by-filter", tag = "trash", security(("bearer" = [])), request_body = RestoreByFilterRequest,
-    responses((status = 200, body = RestoreReport), (status = 400, response = Problem), (status = 403, response = Problem)))]
+    responses((status = 200, body = RestoreReport), (status = 202, description = "Running as a job; follow the Location header", body = JobView),
+        (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn restore_by_filter(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Json(req): Json<RestoreByFilterRequest>,
-) -> ApiResult<Json<RestoreReport>> {
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     let filter = req.filter.to_filter()?;
-    let report_ = state
-        .repo
-        .restore_matching(&actor, &filter, req.options.to_options()?, req.dry_run)
-        .await?;
-    Ok(Json(report(report_)))
+    let options = req.options.to_options()?;
+    let items = state.repo.matching_items(&actor, &filter).await?;
+    let background = !req.dry_run && req.background.unwrap_or(items.len() > BACKGROUND_ABOVE);
+    if !background {
+        let done = if req.dry_run {
+            state.repo.preflight(&actor, &items, options).await?
+        } else {
+            state.repo.restore(&actor, &items, options).await?
+        };
+        return Ok(Json(report(done)).into_response());
+    }
+    let id = state.jobs.start(&actor, items.len());
+    let (jobs, repo, job_id, owner) = (state.jobs.clone(), state.repo.clone(), id.clone(), actor.clone());
+    tokio::spawn(async move {
+        let progress = |so_far: &[ItemResult]| {
+            let views: Vec<ItemResultView> = so_far.iter().map(item_view).collect();
+            jobs.update(&job_id, |j| {
+                j.done = views.len();
+                j.restored = views.iter().filter(|v| v.status == "restored").count();
+                j.skipped = views.iter().filter(|v| v.status == "skipped").count();
+                j.failed = views.iter().filter(|v| v.status == "failed").count();
+            });
+        };
+        let outcome = repo
+            .restore_in_chunks(&owner, &items, options, JOB_CHUNK, &progress)
+            .await;
+        jobs.update(&job_id, |j| match outcome {
+            Ok(report) => {
+                j.state = crate::jobs::JobState::Done;
+                j.results = Some(report.results.iter().map(item_view).collect());
+                if !report.applied {
+                    j.restored = 0;
+                }
+            }
+            Err(e) => {
+                tracing::error!(job = job_id, error = %e, "background restore failed");
+                j.state = crate::jobs::JobState::Failed;
+                j.error = Some(e.to_string());
+            }
+        });
+    });
+    let status = state.jobs.get(&id, &actor).expect("the job was just started");
+    let mut response = (axum::http::StatusCode::ACCEPTED, Json(status)).into_response();
+    let location = format!("/api/v1/jobs/{id}");
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).expect("ascii"),
+    );
+    Ok(response)
+}
+
+/// A background job's progress and, once it is over, every item's outcome.
+#[utoipa::path(get, path = "/jobs/{id}", tag = "trash", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 200, body = JobView), (status = 404, response = Problem)))]
+pub async fn job(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<JobView>> {
+    state
+        .jobs
+        .get(&id, &actor)
+        .map(Json)
+        .ok_or_else(|| salvage_core::Error::not_found(format!("job {id}")).into())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

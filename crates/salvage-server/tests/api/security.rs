@@ -302,6 +302,7 @@ async fn the_openapi_document_parses_and_lists_every_route() {
         "POST /trash/preflight",
         "POST /trash/restore",
         "POST /trash/restore-by-filter",
+        "GET /jobs/{id}",
         "POST /trash/purge",
         "POST /trash/empty",
         "GET /settings/trash",

@@ -344,3 +344,46 @@ async fn trash_pages_by_cursor() {
         .await
         .problem(400, "invalid-input");
 }
+
+#[tokio::test]
+async fn a_bulk_restore_can_run_as_a_job_with_progress() {
+    let s = start().await;
+    let admin = s.admin().await;
+    let (_, bob) = s.user(&admin, "bob", "IpsUser").await;
+    let lib = s.library(&admin, "L").await;
+    for i in 0..12 {
+        let d = s.uploaded(&admin, lib, &format!("d{i}"), b"x").await;
+        s.delete(&admin, d).await;
+    }
+    let started = s
+        .post(
+            "/api/v1/trash/restore-by-filter",
+            &admin,
+            json!({ "filter": { "path_prefix": "/L" }, "background": true }),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED);
+    let location = started.headers["location"].to_str().unwrap().to_owned();
+    assert_eq!(started.json()["total"], 12);
+    let job = loop {
+        let job = s.ok(&location, &admin).await;
+        if job["state"] != "running" {
+            break job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        (job["state"].as_str(), job["done"].as_i64(), job["restored"].as_i64()),
+        (Some("done"), Some(12), Some(12))
+    );
+    assert_eq!(job["results"].as_array().unwrap().len(), 12);
+    assert_eq!(
+        s.ok(&format!("/api/v1/nodes/{lib}/children"), &admin).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        12
+    );
+    s.get(&location, &bob).await.problem(404, "not-found");
+    s.get("/api/v1/jobs/unknown", &admin).await.problem(404, "not-found");
+}

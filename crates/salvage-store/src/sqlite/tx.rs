@@ -487,8 +487,10 @@ impl StoreTx for SqliteTx {
     }
 
     async fn marked_child_exists(&mut self, tenant: TenantId, parent: Option<NodeId>, name_key: &str) -> Result<bool> {
+        // At the top level only trashed libraries count: items a purge left without a parent
+        // (detached, `parent_id` NULL) were never there and can never come back there.
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM nodes WHERE tenant_id = ? AND parent_id IS ? AND name_key = ? AND trash_record_id IS NOT NULL LIMIT 1",
+            "SELECT 1 FROM nodes WHERE tenant_id = ? AND parent_id IS ? AND name_key = ? AND trash_record_id IS NOT NULL AND (parent_id IS NOT NULL OR kind = 'library') LIMIT 1",
         )
         .bind(tenant)
         .bind(parent)

@@ -352,6 +352,67 @@ async fn an_item_inside_a_trashed_folder_without_recreate_reports_the_missing_pa
     assert_eq!(err, Error::OriginalLocationMissing);
 }
 
+// Found by the state-machine test: an item inside a trashed folder carries no mark of its own,
+// and moving it under its old name before renaming it broke the unique index of live names.
+#[tokio::test]
+async fn one_item_out_of_a_trashed_folder_is_renamed_when_its_name_is_taken_at_the_target() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let f = w.folder(&w.admin, &lib, "F").await;
+    let a = w.doc(&w.admin, &f, "a.txt", "old").await;
+    w.doc(&w.admin, &f, "b.txt", "b").await;
+    let live = w.doc(&w.admin, &lib, "A.txt", "new").await;
+    let record = w.repo.delete(&w.admin, f.id).await.unwrap();
+
+    for options in [
+        RestoreOptions {
+            target: Target::Folder(lib.id),
+            on_conflict: OnConflict::Rename,
+            ..opts()
+        },
+        RestoreOptions {
+            missing_parent: MissingParent::Fallback(lib.id),
+            on_conflict: OnConflict::Rename,
+            ..opts()
+        },
+    ] {
+        let report = w
+            .repo
+            .preflight(&w.admin, &[TrashItem::Node(a.id)], options)
+            .await
+            .unwrap();
+        assert!(
+            matches!(&report.results[0].outcome, Outcome::Restored(r) if r.name == "a (restored).txt"),
+            "{:?}",
+            report.results[0].outcome
+        );
+    }
+    let r = w
+        .repo
+        .restore_one(
+            &w.admin,
+            TrashItem::Node(a.id),
+            RestoreOptions {
+                target: Target::Folder(lib.id),
+                on_conflict: OnConflict::Rename,
+                ..opts()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!((r.node_id, r.path.as_str()), (a.id, "/L/a (restored).txt"));
+    assert_eq!(r.renamed_from.as_deref(), Some("a.txt"));
+    assert_eq!(w.content(&w.admin, a.id).await, "old");
+    assert_eq!(
+        w.content(&w.admin, live.id).await,
+        "new",
+        "the live document is untouched"
+    );
+    let left = w.repo.trash_record(&w.admin, record.id).await.unwrap();
+    assert_eq!(left.item_count, 2, "the folder and b.txt stay in the trash");
+    w.assert_consistent().await;
+}
+
 // Rule 6: preflight.
 #[tokio::test]
 async fn preflight_states_each_item_and_changes_nothing() {
@@ -846,6 +907,53 @@ async fn reserved_names_block_new_items_while_the_old_one_is_in_the_trash() {
         .await
         .unwrap_err();
     assert_eq!(err, Error::NameConflict("LOGO.png".into()));
+}
+
+// Found by the state-machine test: purging a folder leaves items deleted from it earlier without
+// a parent; they are not at the top level and must not reserve library names there.
+#[tokio::test]
+async fn items_left_without_a_folder_by_a_purge_reserve_no_library_name() {
+    let w = world().await;
+    w.repo
+        .set_trash_settings(
+            &w.admin,
+            TrashSettings {
+                names_reserved: true,
+                ..TrashSettings::default()
+            },
+        )
+        .await
+        .unwrap();
+    let lib = w.library("L").await;
+    let f = w.folder(&w.admin, &lib, "F").await;
+    let d = w.doc(&w.admin, &f, "Reports", "x").await;
+    let early = w.repo.delete(&w.admin, d.id).await.unwrap();
+    let folder = w.repo.delete(&w.admin, f.id).await.unwrap();
+    w.repo.purge(&w.admin, &[rec(&folder)]).await.unwrap();
+    assert_eq!(w.all_trash().await.len(), 1, "the document keeps its own deletion");
+
+    w.repo.create_library(&w.admin, "reports").await.unwrap();
+    // A trashed library still reserves its name.
+    let old = w.library("Old").await;
+    w.repo.delete(&w.admin, old.id).await.unwrap();
+    assert_eq!(
+        w.repo.create_library(&w.admin, "OLD").await.unwrap_err(),
+        Error::NameConflict("OLD".into())
+    );
+    let r = w
+        .repo
+        .restore_one(
+            &w.admin,
+            rec(&early),
+            RestoreOptions {
+                missing_parent: MissingParent::Recreate,
+                ..opts()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.path, "/L/F/Reports");
+    w.assert_consistent().await;
 }
 
 #[tokio::test]
