@@ -24,6 +24,21 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     }
 }
 
+/// `hash_password` on the blocking pool: argon2 is deliberately slow and must not hold up the
+/// async workers (or any transaction).
+pub async fn hash_password_off_thread(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::InvalidInput(format!("cannot hash password: {e}")))?
+}
+
+/// `verify_password` on the blocking pool.
+pub async fn verify_password_off_thread(password: String, stored_hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+        .await
+        .unwrap_or(false)
+}
+
 /// A hash to verify against when the user does not exist, so that an unknown user costs the
 /// same time as a wrong password.
 pub fn decoy_hash() -> &'static str {

@@ -201,15 +201,14 @@ impl Repository {
         if new.password.len() < 8 {
             return Err(Error::InvalidInput("a password must have at least 8 characters".into()));
         }
+        let password_hash = auth::hash_password_off_thread(new.password.clone()).await?;
         let mut tx = self.store.write().await?;
         for login in [&new.username, &new.email] {
             if !login.is_empty() && tx.user_by_login(login).await?.is_some() {
                 return Err(Error::NameConflict(login.clone()));
             }
         }
-        let user = tx
-            .insert_user(new, &auth::hash_password(&new.password)?, self.clock.now())
-            .await?;
+        let user = tx.insert_user(new, &password_hash, self.clock.now()).await?;
         tx.upsert_membership(&Membership {
             user_id: user.id,
             tenant_id: actor.tenant_id,
@@ -322,15 +321,19 @@ impl Repository {
     }
 
     /// Checks a login and opens a session. Returns the ticket (shown once, never stored).
+    /// The password is checked outside any transaction, on the blocking pool.
     pub async fn login(&self, tenant: Option<&str>, login: &str, password: &str) -> Result<(String, Actor)> {
-        let mut tx = self.store.write().await?;
-        let user = tx.user_by_login(login).await?;
-        let hash = user.as_ref().map_or(auth::decoy_hash(), |u| u.password_hash.as_str());
-        let ok = auth::verify_password(password, hash);
+        let user = self.store.read().await?.user_by_login(login).await?;
+        let hash = user
+            .as_ref()
+            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
+            .to_owned();
+        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
         let user = match user {
             Some(u) if ok && u.enabled => u,
             _ => return Err(Error::AuthenticationFailed),
         };
+        let mut tx = self.store.write().await?;
         let tenant_id = match tenant {
             Some(name) => tx.tenant_by_name(name).await?.ok_or(Error::AuthenticationFailed)?.id,
             None => {

@@ -18,7 +18,6 @@ use salvage_core::Repository;
 use std::future::Future;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: &str = "x-request-id";
@@ -31,16 +30,17 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         jobs: Default::default(),
     };
     let request_id = HeaderName::from_static(REQUEST_ID);
-    let api = rest::router(state.limits.max_body_bytes);
+    let api = rest::router(state.limits.max_body_bytes, state.limits.request_timeout);
     Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .nest("/api/v1", api)
         .fallback(ops::not_found)
-        .layer(axum::middleware::from_fn(ops::record))
+        // Layers wrap what was added before them: the 408 of the API's timeout (see
+        // `rest::router`) is turned into a problem and counted like any other response.
         .layer(axum::middleware::from_fn(ops::explain_timeout))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, state.limits.request_timeout))
+        .layer(axum::middleware::from_fn(ops::record))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)

@@ -88,10 +88,15 @@ fn uploads() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(content::upload))
 }
 
-/// The `/api/v1` router, with the JSON body limit on everything but uploads.
-pub fn router(max_body_bytes: usize) -> Router<AppState> {
+/// The `/api/v1` router, with the JSON body limit and the request timeout on everything but
+/// uploads, which stream for as long as they need (and have their own size limit).
+pub fn router(max_body_bytes: usize, timeout: std::time::Duration) -> Router<AppState> {
     let (api, mut doc) = api()
         .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .split_for_parts();
     let (uploads, upload_doc) = uploads()
         .layer(axum::extract::DefaultBodyLimit::disable())

@@ -2,6 +2,7 @@
 
 use crate::support::*;
 use chrono::Duration;
+use futures_util::StreamExt;
 use reqwest::{Method, StatusCode};
 use salvage_server::Limits;
 use serde_json::json;
@@ -313,4 +314,52 @@ async fn the_openapi_document_parses_and_lists_every_route() {
     assert_eq!(paths, expected);
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_408_problem() {
+    // A login hashes a password with argon2, which takes far longer than a millisecond.
+    let s = start_with(Limits {
+        request_timeout: std::time::Duration::from_millis(1),
+        ..Limits::default()
+    })
+    .await;
+    let r = s
+        .send(
+            Method::POST,
+            "/api/v1/sessions",
+            None,
+            Some(json!({ "login": "admin", "password": ADMIN_PASSWORD })),
+        )
+        .await;
+    r.problem(408, "timeout");
+}
+
+#[tokio::test]
+async fn uploads_stream_past_the_request_timeout() {
+    let s = start_with(Limits {
+        request_timeout: std::time::Duration::from_millis(200),
+        ..Limits::default()
+    })
+    .await;
+    // Log in and create the library before the clock matters.
+    let token = s.repo_login().await;
+    let lib = s.library(&token, "L").await;
+    let chunks = futures_util::stream::iter(0..5).then(|i| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        Ok::<_, std::io::Error>(vec![b'a' + i as u8; 1000])
+    });
+    let res = s
+        .http
+        .post(format!("{}/api/v1/nodes/{lib}/documents?name=slow.bin", s.base))
+        .bearer_auth(&token)
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "a 500 ms upload outlives a 200 ms request timeout"
+    );
 }

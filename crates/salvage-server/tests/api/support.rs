@@ -18,6 +18,7 @@ pub struct Server {
     pub base: String,
     pub http: reqwest::Client,
     pub clock: Arc<ManualClock>,
+    pub repo: Repository,
     stop: Option<oneshot::Sender<()>>,
     _dir: TempDir,
 }
@@ -36,7 +37,7 @@ pub async fn start_with(limits: Limits) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = salvage_server::app(repo, limits);
+    let app = salvage_server::app(repo.clone(), limits);
     tokio::spawn(salvage_server::serve(listener, app, async move {
         let _ = stopped.await;
     }));
@@ -44,6 +45,7 @@ pub async fn start_with(limits: Limits) -> Server {
         base,
         http: reqwest::Client::new(),
         clock,
+        repo,
         stop: Some(stop),
         _dir: dir,
     }
@@ -143,6 +145,12 @@ impl Server {
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&r.bytes));
         r.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A token for the administrator made without HTTP (for servers whose limits would refuse
+    /// the login itself).
+    pub async fn repo_login(&self) -> String {
+        self.repo.login(None, "admin", ADMIN_PASSWORD).await.unwrap().0
     }
 
     pub async fn admin(&self) -> String {
