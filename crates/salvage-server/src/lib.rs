@@ -18,7 +18,7 @@ use salvage_core::Repository;
 use std::future::Future;
 use std::sync::Arc;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 const REQUEST_ID: &str = "x-request-id";
 
@@ -41,10 +41,16 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         // `rest::router`) is turned into a problem and counted like any other response.
         .layer(axum::middleware::from_fn(ops::explain_timeout))
         .layer(axum::middleware::from_fn(ops::record))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
-        }))
+        // One access line per request at INFO, in a span that names the request id, so every
+        // line logged while serving it can be found by that id.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)

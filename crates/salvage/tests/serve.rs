@@ -11,13 +11,19 @@ struct Running {
 
 /// Starts `salvage serve` with `args` and waits for the line that gives its address.
 fn serve(args: &[&str], vars: &[(&str, &str)]) -> Running {
+    serve_logging(args, vars, Stdio::null())
+}
+
+/// Like `serve`, with the server's log output (standard error) sent to `stderr`.
+fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Running {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_salvage"));
     cmd.arg("serve")
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .env_remove("SALVAGE_DATA_DIR")
-        .env_remove("SALVAGE_LISTEN");
+        .env_remove("SALVAGE_LISTEN")
+        .env_remove("RUST_LOG");
     for (k, v) in vars {
         cmd.env(k, v);
     }
@@ -140,4 +146,100 @@ async fn the_demo_serves_a_seeded_repository() {
         .unwrap();
     assert_eq!(libraries["items"].as_array().unwrap().len(), 3);
     assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn logs_can_be_json_lines_naming_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    let file = std::fs::File::create(&log).unwrap();
+    let data = dir.path().join("data");
+    let server = serve_logging(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[("SALVAGE_ADMIN_PASSWORD", "pw")],
+        Stdio::from(file),
+    );
+    let res = reqwest::Client::new()
+        .get(format!("{}/readyz", server.base))
+        .header("x-request-id", "find-me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(server.stop().success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not a JSON line: {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|l| l["fields"]["message"] == "salvage is serving"),
+        "{text}"
+    );
+    assert!(text.contains("find-me"), "request lines carry the request id: {text}");
+}
+
+#[tokio::test]
+async fn a_stop_lets_requests_in_flight_finish() {
+    use futures_util::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve(
+        &["--listen", "127.0.0.1:0", "--data-dir", data.to_str().unwrap()],
+        &[("SALVAGE_ADMIN_PASSWORD", "pw")],
+    );
+    let session: serde_json::Value = login(&server.base, "admin", "pw").await.json().await.unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let lib: serde_json::Value = http
+        .post(format!("{}/api/v1/libraries", server.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "name": "L" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pid = server.child.id().to_string();
+    let chunks = futures_util::stream::iter(0..6).then(move |i| {
+        let pid = pid.clone();
+        async move {
+            if i == 2 {
+                // The stop arrives while the upload is half sent.
+                Command::new("kill").arg("-TERM").arg(&pid).status().unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Ok::<_, std::io::Error>(vec![b'x'; 1000])
+        }
+    });
+    let res = http
+        .post(format!(
+            "{}/api/v1/nodes/{}/documents?name=late.bin",
+            server.base, lib["id"]
+        ))
+        .bearer_auth(&token)
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "the upload in flight completed");
+    let mut server = server;
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    // The document is really there: list it with the command line.
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args(["ls", "/L", "--json", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(listing[0]["size"], 6000);
 }
