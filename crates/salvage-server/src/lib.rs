@@ -7,6 +7,7 @@ mod jobs;
 pub mod ops;
 pub mod problem;
 pub mod rest;
+pub mod soap;
 mod state;
 
 pub use state::{AppState, Limits};

@@ -1,0 +1,268 @@
+//! Reading untrusted XML into a small element tree.
+
+use super::{SoapVersion, MAX_DEPTH, MAX_ELEMENTS};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// An element with its namespace URI (not its prefix), attributes, text and children.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Element {
+    pub namespace: Option<String>,
+    pub name: String,
+    /// Attributes by local name (namespace declarations left out).
+    pub attributes: Vec<(String, String)>,
+    /// The element's own text (concatenated; CDATA included).
+    pub text: String,
+    pub children: Vec<Element>,
+}
+
+impl Element {
+    /// The first child with this local name, in any namespace.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A SOAP request: its version (from the envelope's namespace), header blocks and the first
+/// element of the body.
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    pub version: SoapVersion,
+    pub headers: Vec<Element>,
+    pub body: Element,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    /// Not well-formed XML (or not UTF-8).
+    #[error("the request is not well-formed XML: {0}")]
+    Malformed(String),
+    /// Refused on purpose: a DTD, an entity, too deep, too many elements.
+    #[error("the request was refused: {0}")]
+    Refused(String),
+    /// Well-formed, but not a SOAP envelope with a body.
+    #[error("the request is not a SOAP envelope: {0}")]
+    NotEnvelope(String),
+}
+
+fn malformed(e: impl std::fmt::Display) -> ReadError {
+    ReadError::Malformed(e.to_string())
+}
+
+/// Reads a whole XML document into its root element.
+pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
+    let xml = std::str::from_utf8(xml).map_err(|_| ReadError::Malformed("the body is not UTF-8".into()))?;
+    let mut reader = NsReader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Element> = Vec::new();
+    let mut count = 0usize;
+    let mut root = None;
+    loop {
+        let (ns, event) = reader.read_resolved_event().map_err(malformed)?;
+        match event {
+            Event::DocType(_) => {
+                return Err(ReadError::Refused(
+                    "document type declarations (DTDs) are not accepted".into(),
+                ))
+            }
+            Event::Start(start) => {
+                count += 1;
+                if count > MAX_ELEMENTS {
+                    return Err(ReadError::Refused(format!("more than {MAX_ELEMENTS} elements")));
+                }
+                if stack.len() >= MAX_DEPTH {
+                    return Err(ReadError::Refused(format!(
+                        "elements nested deeper than {MAX_DEPTH} levels"
+                    )));
+                }
+                if root.is_some() {
+                    return Err(ReadError::Malformed("more than one root element".into()));
+                }
+                let namespace = namespace_of(ns)?;
+                stack.push(element(&reader, namespace, &start)?);
+            }
+            Event::End(_) => {
+                let done = stack
+                    .pop()
+                    .ok_or_else(|| ReadError::Malformed("unbalanced end tag".into()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(done),
+                    None => root = Some(done),
+                }
+            }
+            Event::Text(text) => {
+                let text = text
+                    .unescape()
+                    .map_err(|e| ReadError::Refused(format!("entity or character reference not accepted: {e}")))?;
+                match stack.last_mut() {
+                    Some(current) => current.text.push_str(&text),
+                    None if text.trim().is_empty() => {}
+                    None => return Err(ReadError::Malformed("text outside the root element".into())),
+                }
+            }
+            Event::CData(data) => {
+                let data = std::str::from_utf8(&data).map_err(malformed)?;
+                match stack.last_mut() {
+                    Some(current) => current.text.push_str(data),
+                    None => return Err(ReadError::Malformed("CDATA outside the root element".into())),
+                }
+            }
+            Event::Eof => break,
+            // The XML declaration, comments and processing instructions carry nothing.
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Empty(_) => {}
+        }
+    }
+    if !stack.is_empty() {
+        return Err(ReadError::Malformed("the document ends inside an element".into()));
+    }
+    root.ok_or_else(|| ReadError::Malformed("the body is empty".into()))
+}
+
+fn namespace_of(ns: ResolveResult) -> Result<Option<String>, ReadError> {
+    match ns {
+        ResolveResult::Bound(ns) => Ok(Some(std::str::from_utf8(ns.as_ref()).map_err(malformed)?.to_owned())),
+        ResolveResult::Unbound => Ok(None),
+        ResolveResult::Unknown(prefix) => Err(ReadError::Malformed(format!(
+            "undeclared namespace prefix {:?}",
+            String::from_utf8_lossy(&prefix)
+        ))),
+    }
+}
+
+fn element(reader: &NsReader<&[u8]>, namespace: Option<String>, start: &BytesStart) -> Result<Element, ReadError> {
+    let name = std::str::from_utf8(start.local_name().as_ref())
+        .map_err(malformed)?
+        .to_owned();
+    let mut attributes = Vec::new();
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(malformed)?;
+        let key = attribute.key;
+        if key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let (_, local) = reader.resolve_attribute(key);
+        let value = attribute
+            .unescape_value()
+            .map_err(|e| ReadError::Refused(format!("entity or character reference not accepted: {e}")))?;
+        attributes.push((
+            std::str::from_utf8(local.as_ref()).map_err(malformed)?.to_owned(),
+            value.into_owned(),
+        ));
+    }
+    Ok(Element {
+        namespace,
+        name,
+        attributes,
+        text: String::new(),
+        children: Vec::new(),
+    })
+}
+
+/// Reads a SOAP 1.1 or 1.2 envelope: its version comes from the envelope's namespace.
+pub fn read_envelope(xml: &[u8]) -> Result<Envelope, ReadError> {
+    let root = read_document(xml)?;
+    let version = match (&root.namespace, root.name.as_str()) {
+        (Some(ns), "Envelope") => SoapVersion::from_namespace(ns)
+            .ok_or_else(|| ReadError::NotEnvelope(format!("unknown envelope namespace {ns:?}")))?,
+        _ => {
+            return Err(ReadError::NotEnvelope(format!(
+                "the root element is {:?}, not a SOAP Envelope",
+                root.name
+            )))
+        }
+    };
+    let ns = version.namespace();
+    let in_envelope = |e: &&Element, name: &str| e.name == name && e.namespace.as_deref() == Some(ns);
+    let headers = root
+        .children
+        .iter()
+        .find(|e| in_envelope(e, "Header"))
+        .map(|h| h.children.clone())
+        .unwrap_or_default();
+    let body = root
+        .children
+        .iter()
+        .find(|e| in_envelope(e, "Body"))
+        .ok_or_else(|| ReadError::NotEnvelope("the envelope has no Body".into()))?;
+    let first = body
+        .children
+        .first()
+        .cloned()
+        .ok_or_else(|| ReadError::NotEnvelope("the Body is empty".into()))?;
+    Ok(Envelope {
+        version,
+        headers,
+        body: first,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_by_namespace_whatever_the_prefixes() {
+        let default_ns = br#"<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>
+            <RestoreRecycleBinItem xmlns="http://tempuri.org/"><AuthenticationTicket>t</AuthenticationTicket><ItemHandler>D9871</ItemHandler><RestorePath/></RestoreRecycleBinItem>
+            </soap:Body></soap:Envelope>"#;
+        let prefixed = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="http://tempuri.org/"><e:Body>
+            <tns:RestoreRecycleBinItem><tns:AuthenticationTicket>t</tns:AuthenticationTicket><tns:ItemHandler>D9871</tns:ItemHandler><tns:RestorePath></tns:RestorePath></tns:RestoreRecycleBinItem>
+            </e:Body></e:Envelope>"#;
+        for xml in [&default_ns[..], &prefixed[..]] {
+            let env = read_envelope(xml).unwrap();
+            assert_eq!(env.version, SoapVersion::V11);
+            assert_eq!(env.body.name, "RestoreRecycleBinItem");
+            assert_eq!(env.body.namespace.as_deref(), Some("http://tempuri.org/"));
+            assert_eq!(env.body.child("ItemHandler").unwrap().text, "D9871");
+            assert_eq!(env.body.child("RestorePath").unwrap().text, "");
+        }
+    }
+
+    #[test]
+    fn reads_soap_12_headers_attributes_and_escapes() {
+        let xml = br#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header><authHeader xmlns="http://www.scene7.com/IpsApi/xsd"><user>u</user></authHeader></s:Header>
+            <s:Body><op a="1 &amp; 2"><name>Tom &amp; Jerry &#233;<![CDATA[<raw>]]></name></op></s:Body></s:Envelope>"#;
+        let env = read_envelope(xml).unwrap();
+        assert_eq!(env.version, SoapVersion::V12);
+        assert_eq!(env.headers[0].name, "authHeader");
+        assert_eq!(env.headers[0].child("user").unwrap().text, "u");
+        assert_eq!(env.body.attribute("a"), Some("1 & 2"));
+        assert_eq!(env.body.child("name").unwrap().text, "Tom & Jerry é<raw>");
+    }
+
+    #[test]
+    fn refuses_dtds_and_entities_without_expanding_them() {
+        let laughs = br#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+            <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><a>&lol2;</a></soap:Body></soap:Envelope>"#;
+        assert!(matches!(read_envelope(laughs), Err(ReadError::Refused(m)) if m.contains("DTD")));
+        let external = br#"<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>"#;
+        assert!(matches!(read_document(external), Err(ReadError::Refused(_))));
+        let undefined = br#"<a>&xxe;</a>"#;
+        assert!(matches!(read_document(undefined), Err(ReadError::Refused(_))));
+    }
+
+    #[test]
+    fn refuses_deep_nesting_and_bad_documents() {
+        let deep = format!("{}{}", "<a>".repeat(MAX_DEPTH + 1), "</a>".repeat(MAX_DEPTH + 1));
+        assert!(matches!(read_document(deep.as_bytes()), Err(ReadError::Refused(m)) if m.contains("deeper")));
+        assert!(matches!(read_document(b"<a><b></a>"), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_document(b"<a>"), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_document(b""), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_document(b"<a/><b/>"), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_document(b"<x:a/>"), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_document(&[0xff, 0xfe]), Err(ReadError::Malformed(_))));
+        assert!(matches!(read_envelope(b"<Envelope/>"), Err(ReadError::NotEnvelope(_))));
+        let no_body = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>"#;
+        assert!(matches!(read_envelope(no_body), Err(ReadError::NotEnvelope(_))));
+    }
+}
