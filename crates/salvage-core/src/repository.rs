@@ -254,6 +254,16 @@ impl Repository {
             .collect())
     }
 
+    /// The caller's own user record.
+    pub async fn user_of(&self, actor: &Actor) -> Result<User> {
+        self.store
+            .read()
+            .await?
+            .user(actor.user_id)
+            .await?
+            .ok_or_else(|| Error::not_found("user"))
+    }
+
     /// A member of the caller's tenant by username or e-mail (administrators only).
     pub async fn find_user(&self, actor: &Actor, login: &str) -> Result<User> {
         require_admin(actor)?;

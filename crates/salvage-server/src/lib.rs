@@ -3,6 +3,7 @@
 //! stay in the core. Today: the JSON REST API (`/api/v1`) and the operational endpoints.
 
 mod auth;
+pub mod inforouter;
 mod jobs;
 pub mod ops;
 pub mod problem;
@@ -37,6 +38,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .nest("/api/v1", api)
+        .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_body_bytes)))
         .fallback(ops::not_found)
         // Layers wrap what was added before them: the 408 of the API's timeout (see
         // `rest::router`) is turned into a problem and counted like any other response.

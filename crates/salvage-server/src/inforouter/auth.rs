@@ -1,0 +1,91 @@
+//! AuthenticateUser, AuthenticateUser1, RenewTicket, isValidTicket and LogOut, and how every
+//! other operation finds its caller.
+
+use super::binding::Call;
+use super::xml::Node;
+use crate::state::AppState;
+use salvage_core::model::Actor;
+use salvage_core::Error;
+
+pub const AUTH_FAILED: &str = "[900] Authentication failed";
+pub const INVALID_TICKET: &str = "[901] Session expired or Invalid ticket";
+
+/// Why a call has no caller: no ticket at all, or one no session has.
+pub enum Unauthenticated {
+    Missing,
+    Invalid,
+}
+
+/// The caller of `call`, from its ticket parameter or cookie.
+pub async fn caller(state: &AppState, call: &Call) -> Result<Actor, Unauthenticated> {
+    let ticket = call.ticket().ok_or(Unauthenticated::Missing)?;
+    state
+        .repo
+        .authenticate(ticket)
+        .await
+        .map_err(|_| Unauthenticated::Invalid)
+}
+
+async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
+    let expire_on = (state.repo.clock().now() + state.repo.session_ttl())
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let (first, last, email) = match state.repo.user_of(actor).await {
+        Ok(u) => (u.first_name, u.last_name, u.email),
+        Err(_) => Default::default(),
+    };
+    Node::new("root")
+        .attr("success", "true")
+        .attr("ticket", ticket)
+        .attr("userid", actor.user_id.to_string())
+        .attr("username", actor.username.clone())
+        .attr("firstName", first.clone())
+        .attr("lastName", last.clone())
+        .attr("fullname", format!("{first} {last}").trim().to_owned())
+        .attr("email", email)
+        .attr("expireOn", expire_on)
+        .attr("isAuthenticated", "True")
+}
+
+/// AuthenticateUser(UID, PWD), AuthenticateUser1(UID, PWD, Lang) and RenewTicket(UID, PWD, Lang,
+/// OldTicket): credentials are always checked; a renewal also ends the old ticket.
+pub async fn authenticate(state: &AppState, call: &Call) -> Node {
+    match state.repo.login(None, call.param("UID"), call.param("PWD")).await {
+        Ok((ticket, actor)) => {
+            if call.operation == "RenewTicket" && !call.param("OldTicket").is_empty() {
+                let _ = state.repo.logout(call.param("OldTicket")).await;
+            }
+            ticket_node(state, &ticket, &actor).await
+        }
+        Err(Error::AuthenticationFailed) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(e) => Node::new("root")
+            .attr("success", "false")
+            .attr("error", format!("SystemError:{e}")),
+    }
+}
+
+/// isValidTicket(AuthenticationTicket): who the ticket belongs to.
+pub async fn is_valid_ticket(state: &AppState, call: &Call) -> Node {
+    match caller(state, call).await {
+        Ok(actor) => {
+            let node = ticket_node(state, call.ticket().unwrap_or_default(), &actor).await;
+            node
+        }
+        Err(Unauthenticated::Missing) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(Unauthenticated::Invalid) => Node::new("root").attr("success", "false").attr("error", INVALID_TICKET),
+    }
+}
+
+/// LogOut(AuthenticationTicket): the ticket stops working at once.
+pub async fn log_out(state: &AppState, call: &Call) -> Node {
+    match caller(state, call).await {
+        Ok(_) => match state.repo.logout(call.ticket().unwrap_or_default()).await {
+            Ok(()) => Node::new("root").attr("success", "true"),
+            Err(e) => Node::new("root")
+                .attr("success", "false")
+                .attr("error", format!("SystemError:{e}")),
+        },
+        Err(Unauthenticated::Missing) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(Unauthenticated::Invalid) => Node::new("root").attr("success", "false").attr("error", INVALID_TICKET),
+    }
+}

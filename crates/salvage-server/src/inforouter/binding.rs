@@ -1,0 +1,210 @@
+//! The four ASMX bindings: HTTP GET (`/srv.asmx/{Op}?…`), HTTP POST form (`/srv.asmx/{Op}`),
+//! SOAP 1.1 and SOAP 1.2 (`POST /srv.asmx`). Each turns a request into a `Call` and a result node
+//! back into the binding's response, as ASP.NET does.
+
+use super::xml::Node;
+use crate::soap::{self, FaultCode, ReadError, SoapVersion};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+pub const TEMPURI: &str = "http://tempuri.org/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    Get,
+    Post,
+    Soap(SoapVersion),
+}
+
+/// One operation call: its name and parameters, whatever the binding.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub operation: String,
+    pub binding: Binding,
+    params: Vec<(String, String)>,
+    /// The `ticket` cookie, used where a ticket parameter is optional.
+    pub cookie_ticket: Option<String>,
+}
+
+impl Call {
+    pub fn new(operation: String, binding: Binding, params: Vec<(String, String)>, headers: &HeaderMap) -> Self {
+        Call {
+            operation,
+            binding,
+            params,
+            cookie_ticket: cookie(headers, "ticket"),
+        }
+    }
+
+    /// A parameter by name, in any case (ASMX's value collections ignore case; SOAP clients are
+    /// accepted the same way). Missing parameters read as empty, the lenient choice the spec
+    /// recommends.
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The ticket from `AuthenticationTicket`, else the `ticket` cookie.
+    pub fn ticket(&self) -> Option<&str> {
+        let given = self.param("AuthenticationTicket").trim();
+        if !given.is_empty() {
+            return Some(given);
+        }
+        self.cookie_ticket.as_deref().filter(|t| !t.is_empty())
+    }
+
+    /// The response for this call's binding.
+    pub fn respond(&self, node: &Node) -> Response {
+        match self.binding {
+            Binding::Get | Binding::Post => {
+                let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+                node.render(&mut body, false);
+                xml_response(StatusCode::OK, "text/xml; charset=utf-8", body)
+            }
+            Binding::Soap(version) => {
+                let op = &self.operation;
+                let mut inner = format!("<{op}Response xmlns=\"{TEMPURI}\"><{op}Result>");
+                node.render(&mut inner, true);
+                inner.push_str(&format!("</{op}Result></{op}Response>"));
+                xml_response(StatusCode::OK, version.content_type(), soap::envelope(version, &inner))
+            }
+        }
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+}
+
+fn xml_response(status: StatusCode, content_type: &'static str, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// An exception of the GET/POST bindings: HTTP 500, plain text, as ASP.NET reports it.
+pub fn exception(kind: &str, message: &str) -> Response {
+    let mut response = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("System.{kind}: {message}\r\n"),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// A SOAP fault in the request's version.
+pub fn soap_fault(version: SoapVersion, status: StatusCode, code: FaultCode, reason: &str) -> Response {
+    xml_response(status, version.content_type(), soap::fault(version, code, reason, None))
+}
+
+/// The SOAP version and action a request declares by its content type and headers.
+pub fn soap_request(headers: &HeaderMap) -> Option<(SoapVersion, Option<String>)> {
+    let raw = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let media = raw.split(';').next()?.trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/soap+xml" => {
+            let action = raw.split(';').skip(1).find_map(|p| {
+                let (k, v) = p.trim().split_once('=')?;
+                k.trim()
+                    .eq_ignore_ascii_case("action")
+                    .then(|| v.trim().trim_matches('"').to_owned())
+            });
+            Some((SoapVersion::V12, action))
+        }
+        "text/xml" => {
+            let action = headers
+                .get("soapaction")
+                .and_then(|v| v.to_str().ok())
+                .map(|a| a.trim().trim_matches('"').to_owned());
+            Some((SoapVersion::V11, action))
+        }
+        _ => None,
+    }
+}
+
+/// Reads a SOAP request into a call. `known` tells whether an operation exists.
+pub fn read_soap(
+    body: &[u8],
+    version: SoapVersion,
+    action: Option<String>,
+    headers: &HeaderMap,
+    known: impl Fn(&str) -> bool,
+) -> Result<Call, Box<Response>> {
+    let refuse = |status, reason: &str| Box::new(soap_fault(version, status, FaultCode::Client, reason));
+    let envelope = soap::read_envelope(body).map_err(|e| {
+        let reason = match &e {
+            ReadError::Malformed(_) | ReadError::NotEnvelope(_) => {
+                format!("Server was unable to read request. ---> {e}")
+            }
+            ReadError::Refused(_) => format!("Server refused to read request. ---> {e}"),
+        };
+        refuse(StatusCode::BAD_REQUEST, &reason)
+    })?;
+    if envelope.version != version {
+        return Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "The envelope's SOAP version does not match the request's content type.",
+        ));
+    }
+    // The action names the operation; without one, the first body element does (§12 #23).
+    let operation = match action.as_deref() {
+        Some(a) if !a.is_empty() => {
+            let op = a.strip_prefix(TEMPURI).unwrap_or(a);
+            if !known(op) {
+                return Err(refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("Server did not recognize the value of HTTP Header SOAPAction: {a}."),
+                ));
+            }
+            op.to_owned()
+        }
+        Some(a) => {
+            return Err(refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("Server did not recognize the value of HTTP Header SOAPAction: {a}."),
+            ));
+        }
+        None => {
+            let op = envelope.body.name.clone();
+            if !known(&op) {
+                return Err(refuse(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    &format!("Server did not recognize the request element {op}."),
+                ));
+            }
+            op
+        }
+    };
+    if envelope.body.name != operation {
+        return Err(refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!(
+                "Server was unable to read request. ---> The body element {} does not match the action {operation}.",
+                envelope.body.name
+            ),
+        ));
+    }
+    let params = envelope
+        .body
+        .children
+        .iter()
+        .map(|c| (c.name.clone(), c.text.clone()))
+        .collect();
+    Ok(Call::new(operation, Binding::Soap(version), params, headers))
+}

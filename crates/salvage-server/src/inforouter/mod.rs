@@ -1,0 +1,228 @@
+//! The infoRouter-compatible web services at `/srv.asmx`: the four ASMX bindings over one table
+//! of operations. Every rule comes from the core; this module only translates.
+
+mod auth;
+mod binding;
+mod recycle;
+mod wsdl;
+mod xml;
+
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use binding::{Binding, Call};
+use xml::Node;
+
+/// An operation and its parameters, in WSDL order.
+pub struct Operation {
+    pub name: &'static str,
+    pub params: &'static [&'static str],
+}
+
+/// Every operation this server answers.
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "AuthenticateUser",
+        params: &["UID", "PWD"],
+    },
+    Operation {
+        name: "AuthenticateUser1",
+        params: &["UID", "PWD", "Lang"],
+    },
+    Operation {
+        name: "RenewTicket",
+        params: &["UID", "PWD", "Lang", "OldTicket"],
+    },
+    Operation {
+        name: "isValidTicket",
+        params: &["AuthenticationTicket"],
+    },
+    Operation {
+        name: "LogOut",
+        params: &["AuthenticationTicket"],
+    },
+    Operation {
+        name: "DeleteDocument",
+        params: &["AuthenticationTicket", "Path"],
+    },
+    Operation {
+        name: "DeleteFolder",
+        params: &["AuthenticationTicket", "Path"],
+    },
+    Operation {
+        name: "GetRecycleBinContent",
+        params: &["AuthenticationTicket"],
+    },
+    Operation {
+        name: "SearchRecycledItems",
+        params: &[
+            "authenticationTicket",
+            "objectName",
+            "dateDeletedMinDate",
+            "dateDeletedMaxDate",
+            "minSize",
+            "maxSize",
+            "deletedByUsername",
+        ],
+    },
+    Operation {
+        name: "RestoreRecycleBinItem",
+        params: &["AuthenticationTicket", "ItemHandler", "RestorePath"],
+    },
+    Operation {
+        name: "PurgeRecycleBinItem",
+        params: &["AuthenticationTicket", "ItemHandler"],
+    },
+    Operation {
+        name: "EmptyRecycleBin",
+        params: &["AuthenticationTicket"],
+    },
+];
+
+fn known(name: &str) -> bool {
+    OPERATIONS.iter().any(|o| o.name == name)
+}
+
+async fn run(state: &AppState, call: &Call) -> Node {
+    match call.operation.as_str() {
+        "AuthenticateUser" | "AuthenticateUser1" | "RenewTicket" => auth::authenticate(state, call).await,
+        "isValidTicket" => auth::is_valid_ticket(state, call).await,
+        "LogOut" => auth::log_out(state, call).await,
+        "DeleteDocument" => recycle::delete_document(state, call).await,
+        "DeleteFolder" => recycle::delete_folder(state, call).await,
+        "GetRecycleBinContent" => recycle::get_recycle_bin_content(state, call).await,
+        "SearchRecycledItems" => recycle::search_recycled_items(state, call).await,
+        "RestoreRecycleBinItem" => recycle::restore_recycle_bin_item(state, call).await,
+        "PurgeRecycleBinItem" => recycle::purge_recycle_bin_item(state, call).await,
+        "EmptyRecycleBin" => recycle::empty_recycle_bin(state, call).await,
+        other => unreachable!("{other} is in OPERATIONS without a handler"),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/srv.asmx", get(service_page).post(soap))
+        .route("/srv.asmx/{operation}", get(http_get).post(http_post))
+}
+
+/// `GET /srv.asmx?WSDL` (any case) is the WSDL; plain `GET /srv.asmx` lists the operations.
+async fn service_page(RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let wants_wsdl = query.as_deref().is_some_and(|q| {
+        q.split('&')
+            .any(|p| p.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("wsdl")))
+    });
+    if wants_wsdl {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        let mut response = wsdl::document(&format!("http://{host}/srv.asmx")).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/xml; charset=utf-8"),
+        );
+        return response;
+    }
+    let items: String = OPERATIONS
+        .iter()
+        .map(|o| {
+            format!(
+                "<li><a href=\"srv.asmx/{0}\">{0}</a>({1})</li>",
+                o.name,
+                o.params.join(", ")
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>srv Web Service</title></head><body><h1>srv</h1>\
+         <p>infoRouter-compatible web services of salvage. The service description is at <a href=\"srv.asmx?WSDL\">srv.asmx?WSDL</a>.</p>\
+         <ul>{items}</ul></body></html>"
+    ))
+    .into_response()
+}
+
+/// Checks the operation name of the GET/POST bindings: exact case, as ASMX requires.
+fn http_operation(name: &str) -> Result<(), Box<Response>> {
+    if known(name) {
+        return Ok(());
+    }
+    let message = match OPERATIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name)) {
+        Some(o) => format!(
+            "{name} Web Service method name is not valid; the method is named {}.",
+            o.name
+        ),
+        None => format!("{name} Web Service method name is not valid."),
+    };
+    Err(Box::new(binding::exception("InvalidOperationException", &message)))
+}
+
+fn pairs(encoded: &str) -> Result<Vec<(String, String)>, Box<Response>> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(encoded).map_err(|e| {
+        let message = format!("The parameters cannot be read: {e}.");
+        Box::new(binding::exception("ArgumentException", &message))
+    })
+}
+
+async fn http_get(
+    State(state): State<AppState>,
+    Path(operation): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = http_operation(&operation) {
+        return *r;
+    }
+    let params = match pairs(query.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let call = Call::new(operation, Binding::Get, params, &headers);
+    call.respond(&run(&state, &call).await)
+}
+
+async fn http_post(
+    State(state): State<AppState>,
+    Path(operation): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = http_operation(&operation) {
+        return *r;
+    }
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return binding::exception(
+            "InvalidOperationException",
+            "Request format is invalid: the HTTP POST binding takes application/x-www-form-urlencoded.",
+        );
+    }
+    let params = match std::str::from_utf8(&body)
+        .map_err(|_| Box::new(binding::exception("ArgumentException", "The form is not UTF-8.")))
+        .and_then(pairs)
+    {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let call = Call::new(operation, Binding::Post, params, &headers);
+    call.respond(&run(&state, &call).await)
+}
+
+async fn soap(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some((version, action)) = binding::soap_request(&headers) else {
+        return binding::exception(
+            "InvalidOperationException",
+            "Request format is unrecognized: send SOAP 1.1 (text/xml) or SOAP 1.2 (application/soap+xml).",
+        );
+    };
+    match binding::read_soap(&body, version, action, &headers, known) {
+        Ok(call) => call.respond(&run(&state, &call).await),
+        Err(response) => *response,
+    }
+}

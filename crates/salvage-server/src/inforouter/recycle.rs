@@ -1,0 +1,363 @@
+//! The recycle-bin operations, each a translation of core calls and core errors into the
+//! strings and codes infoRouter clients expect (spec §6 and the RestoreRecycleBinItem page).
+
+use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::binding::Call;
+use super::xml::Node;
+use crate::state::AppState;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
+use salvage_core::store::TrashFilter;
+use salvage_core::trash::{RestoreOptions, Target, TrashItem};
+use salvage_core::Error;
+
+const ONLY_ADMIN: &str = "Only the system administrator can perform this operation.";
+const INVALID_HANDLER: &str = "Invalid ItemHandler";
+/// A folder id no node ever has (ids start at 1): a `RestorePath` that does not resolve is passed
+/// to the core as this, so the core's order of checks (not in the bin, access, target) holds.
+const NO_SUCH_FOLDER: i64 = 0;
+
+/// What a handler names: a deleted document or folder, by trash record id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handler {
+    pub document: bool,
+    pub record: RecordId,
+}
+
+/// `D{id}` or `F{id}`, the prefix in any case.
+pub fn parse_handler(s: &str) -> Option<Handler> {
+    let s = s.trim();
+    let (prefix, id) = s.split_at_checked(1)?;
+    let document = match prefix {
+        "D" | "d" => true,
+        "F" | "f" => false,
+        _ => return None,
+    };
+    let record: RecordId = id.parse().ok().filter(|&n| n > 0)?;
+    Some(Handler { document, record })
+}
+
+fn handler_of(r: &TrashRecord) -> String {
+    match r.kind {
+        NodeKind::Document => format!("D{}", r.id),
+        _ => format!("F{}", r.id),
+    }
+}
+
+fn not_in_bin(document: bool) -> &'static str {
+    if document {
+        "Document is no longer in the recycle bin."
+    } else {
+        "Folder is no longer in the recycle bin."
+    }
+}
+
+/// The folder an item was deleted from, in infoRouter's backslash form (`\Finance\Reports`).
+fn delete_path(original_path: &str) -> String {
+    let folder = original_path.rsplit_once('/').map_or("", |(f, _)| f);
+    folder.replace('/', "\\")
+}
+
+/// One `<document …/>` or `<folder …/>`, attributes in the documented order.
+fn item(r: &TrashRecord) -> Node {
+    let (status, label) = match r.stage {
+        Stage::UserBin => ("0", "In User Recycle Bin"),
+        Stage::SystemBin => ("1", "In System Recycle Bin"),
+    };
+    Node::new(if r.kind == NodeKind::Document {
+        "document"
+    } else {
+        "folder"
+    })
+    .attr("Name", r.name.clone())
+    .attr("DateDeleted", r.deleted_at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    .attr("TotalSize", r.total_size.to_string())
+    .attr("OriginalFolderId", r.original_parent_id.unwrap_or(0).to_string())
+    .attr("DeletePath", delete_path(&r.original_path))
+    .attr("DeletedById", r.deleted_by.to_string())
+    .attr("DeletedByName", r.deleted_by_name.clone())
+    .attr("RecycledItemStatusId", status)
+    .attr("RecycledItemStatus", label)
+    .attr("Handler", handler_of(r))
+}
+
+/// Every record matching `filter` as a `<response>` list, newest first.
+async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Node {
+    let mut node = Node::ok("response");
+    let mut after = None;
+    loop {
+        match state.repo.trash(actor, filter, after, 1000).await {
+            Ok(page) => {
+                for r in &page.items {
+                    node.push(item(r));
+                }
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => return node,
+                }
+            }
+            Err(e) => return system_error("response", &e),
+        }
+    }
+}
+
+fn system_error(root: &'static str, e: &Error) -> Node {
+    Node::failure(root, &format!("SystemError:{e}"), 5000)
+}
+
+/// GetRecycleBinContent(AuthenticationTicket): the caller's own bin, both stages.
+pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
+        Err(Unauthenticated::Invalid) => return Node::failure("response", &format!("{INVALID_TICKET}."), 4010),
+    };
+    listing(
+        state,
+        &actor,
+        &TrashFilter {
+            deleted_by: Some(actor.user_id),
+            ..TrashFilter::default()
+        },
+    )
+    .await
+}
+
+/// Reads `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss` (UTC); empty is no bound.
+fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(v, f) {
+            return Ok(Some(t.and_utc()));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        let time = if end_of_day {
+            NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("valid time")
+        } else {
+            NaiveTime::MIN
+        };
+        return Ok(Some(d.and_time(time).and_utc()));
+    }
+    Err(format!("String '{v}' was not recognized as a valid DateTime."))
+}
+
+fn size_param(value: &str) -> Result<Option<i64>, String> {
+    match value.trim() {
+        "" | "0" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| format!("Input string '{v}' was not in a correct format.")),
+    }
+}
+
+/// SearchRecycledItems: every user's items and the system bin, administrators only.
+pub async fn search_recycled_items(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
+        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+    };
+    if !actor.is_admin {
+        return Node::failure("response", ONLY_ADMIN, 4030);
+    }
+    let parsed = (|| {
+        Ok::<_, String>(TrashFilter {
+            name_contains: Some(call.param("objectName").trim().to_owned()).filter(|s| !s.is_empty()),
+            since: date_param(call.param("dateDeletedMinDate"), false)?,
+            until: date_param(call.param("dateDeletedMaxDate"), true)?,
+            min_size: size_param(call.param("minSize"))?,
+            max_size: size_param(call.param("maxSize"))?,
+            ..TrashFilter::default()
+        })
+    })();
+    let mut filter = match parsed {
+        Ok(f) => f,
+        Err(message) => return Node::failure("response", &message, 4000),
+    };
+    let username = call.param("deletedByUsername").trim();
+    if !username.is_empty() {
+        match state.repo.find_user(&actor, username).await {
+            Ok(u) => filter.deleted_by = Some(u.id),
+            Err(_) => return Node::failure("response", "User not found", 4041),
+        }
+    }
+    listing(state, &actor, &filter).await
+}
+
+/// RestoreRecycleBinItem(AuthenticationTicket, ItemHandler, RestorePath), as its page says.
+pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4000),
+        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+    };
+    let Some(handler) = parse_handler(call.param("ItemHandler")) else {
+        return Node::failure("response", INVALID_HANDLER, 4000);
+    };
+    // A handler of the wrong kind names nothing in the bin.
+    if let Ok(r) = state.repo.trash_record(&actor, handler.record).await {
+        if (r.kind == NodeKind::Document) != handler.document {
+            return Node::failure("response", not_in_bin(handler.document), 4000);
+        }
+    }
+    let restore_path = call.param("RestorePath").trim();
+    let target = if restore_path.is_empty() {
+        Target::Original
+    } else {
+        match state.repo.resolve(&actor, restore_path).await {
+            Ok(folder) if folder.kind.is_container() => Target::Folder(folder.id),
+            _ => Target::Folder(NO_SUCH_FOLDER),
+        }
+    };
+    let options = RestoreOptions {
+        target,
+        ..RestoreOptions::default()
+    };
+    match state
+        .repo
+        .restore_one(&actor, TrashItem::Record(handler.record), options)
+        .await
+    {
+        Ok(_) => Node::ok("response"),
+        Err(Error::NotInTrash(_)) => Node::failure("response", not_in_bin(handler.document), 4000),
+        Err(Error::AccessDenied) => Node::failure("response", "Access denied.", 4030),
+        Err(Error::OriginalLocationMissing) => {
+            Node::failure("response", "The original location no longer exists.", 4041)
+        }
+        Err(Error::TargetNotFound) | Err(Error::InvalidTarget(_)) => {
+            Node::failure("response", "Target folder not found", 4041)
+        }
+        Err(Error::InsufficientRights) => Node::failure("response", "Insufficient rights", 4030),
+        Err(Error::NameConflict(name)) => Node::failure(
+            "response",
+            &format!("An item named \"{name}\" already exists in the target folder."),
+            4090,
+        ),
+        Err(e) => system_error("response", &e),
+    }
+}
+
+/// PurgeRecycleBinItem(AuthenticationTicket, ItemHandler): administrators only; purging a
+/// handler that is no longer in the bin succeeds (idempotent, spec §12 #5).
+pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
+        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+    };
+    let Some(handler) = parse_handler(call.param("ItemHandler")) else {
+        return Node::failure("response", INVALID_HANDLER, 4000);
+    };
+    if !actor.is_admin {
+        return Node::failure("response", ONLY_ADMIN, 4030);
+    }
+    match state.repo.trash_record(&actor, handler.record).await {
+        Ok(r) if (r.kind == NodeKind::Document) == handler.document => {}
+        _ => return Node::ok("response"),
+    }
+    match state.repo.purge(&actor, &[TrashItem::Record(handler.record)]).await {
+        Ok(results) => match results.into_iter().next().map(|r| r.outcome) {
+            Some(Err(e)) if !matches!(e, Error::NotInTrash(_)) => system_error("response", &e),
+            _ => Node::ok("response"),
+        },
+        Err(e) => system_error("response", &e),
+    }
+}
+
+/// EmptyRecycleBin(AuthenticationTicket): the caller's bin moves to the system bin, where
+/// administrators can still restore it until retention purges it.
+pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
+        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+    };
+    match state.repo.empty(&actor, false).await {
+        Ok(_) => Node::ok("response"),
+        Err(e) => system_error("response", &e),
+    }
+}
+
+/// DeleteDocument(AuthenticationTicket, Path): to the caller's recycle bin.
+pub async fn delete_document(state: &AppState, call: &Call) -> Node {
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        // A documented quirk: no ticket at all reads "User not found".
+        Err(Unauthenticated::Missing) => return Node::failure("root", "User not found", 4041),
+        Err(Unauthenticated::Invalid) => return Node::failure("root", INVALID_TICKET, 4010),
+    };
+    let node = match state.repo.resolve(&actor, call.param("Path")).await {
+        Ok(n) if n.kind == NodeKind::Document => n,
+        _ => return Node::failure("root", "Document not found", 4041),
+    };
+    match state.repo.delete(&actor, node.id).await {
+        Ok(_) => Node::new("root").attr("success", "true"),
+        Err(Error::PermissionDenied(_)) => Node::failure("root", "Access denied.", 4030),
+        Err(e) => system_error("root", &e),
+    }
+}
+
+/// DeleteFolder(AuthenticationTicket, Path): the folder and everything in it, to the bin. Its
+/// documented errors carry no `success` attribute.
+pub async fn delete_folder(state: &AppState, call: &Call) -> Node {
+    let failure = |error: &str, code: u16| {
+        Node::new("response")
+            .attr("error", error)
+            .attr("errorCode", code.to_string())
+    };
+    let actor = match caller(state, call).await {
+        Ok(a) => a,
+        Err(Unauthenticated::Missing) => return failure("User not found", 4041),
+        Err(Unauthenticated::Invalid) => return failure(INVALID_TICKET, 4010),
+    };
+    let node = match state.repo.resolve(&actor, call.param("Path")).await {
+        Ok(n) if n.kind == NodeKind::Library => return failure("Top-level domain cannot be deleted", 4030),
+        Ok(n) if n.kind == NodeKind::Folder => n,
+        _ => return failure("Folder not found.", 4041),
+    };
+    match state.repo.delete(&actor, node.id).await {
+        Ok(_) => Node::new("response").attr("success", "true"),
+        Err(Error::PermissionDenied(_)) => failure("Access denied.", 4030),
+        Err(e) => system_error("response", &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handlers_parse_in_any_case_and_refuse_the_rest() {
+        assert_eq!(
+            parse_handler("D9871"),
+            Some(Handler {
+                document: true,
+                record: 9871
+            })
+        );
+        assert_eq!(
+            parse_handler("f4312"),
+            Some(Handler {
+                document: false,
+                record: 4312
+            })
+        );
+        for bad in ["", "D", "X12", "D-1", "D0", "Dabc", "9871", "D 1", "é1"] {
+            assert_eq!(parse_handler(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn delete_paths_are_the_containing_folder_with_backslashes() {
+        assert_eq!(delete_path("/Finance/Reports/Q1.pdf"), "\\Finance\\Reports");
+        assert_eq!(delete_path("/Finance"), "");
+    }
+}
