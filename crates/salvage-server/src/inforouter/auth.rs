@@ -3,9 +3,43 @@
 
 use super::binding::Call;
 use super::xml::Node;
+use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::Actor;
 use salvage_core::Error;
+
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "AuthenticateUser",
+        params: &["UID", "PWD"],
+    },
+    Operation {
+        name: "AuthenticateUser1",
+        params: &["UID", "PWD", "Lang"],
+    },
+    Operation {
+        name: "RenewTicket",
+        params: &["UID", "PWD", "Lang", "OldTicket"],
+    },
+    Operation {
+        name: "isValidTicket",
+        params: &["AuthenticationTicket"],
+    },
+    Operation {
+        name: "LogOut",
+        params: &["AuthenticationTicket"],
+    },
+];
+
+/// Runs the call if it is one of this module's operations.
+pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+    Some(match call.operation.as_str() {
+        "AuthenticateUser" | "AuthenticateUser1" | "RenewTicket" => authenticate(state, call).await,
+        "isValidTicket" => is_valid_ticket(state, call).await,
+        "LogOut" => log_out(state, call).await,
+        _ => return None,
+    })
+}
 
 pub const AUTH_FAILED: &str = "[900] Authentication failed";
 pub const INVALID_TICKET: &str = "[901] Session expired or Invalid ticket";

@@ -23,84 +23,26 @@ pub struct Operation {
     pub params: &'static [&'static str],
 }
 
+/// The operations of each module, in the order the WSDL lists them.
+const GROUPS: &[&[Operation]] = &[auth::OPERATIONS, recycle::OPERATIONS];
+
 /// Every operation this server answers.
-pub const OPERATIONS: &[Operation] = &[
-    Operation {
-        name: "AuthenticateUser",
-        params: &["UID", "PWD"],
-    },
-    Operation {
-        name: "AuthenticateUser1",
-        params: &["UID", "PWD", "Lang"],
-    },
-    Operation {
-        name: "RenewTicket",
-        params: &["UID", "PWD", "Lang", "OldTicket"],
-    },
-    Operation {
-        name: "isValidTicket",
-        params: &["AuthenticationTicket"],
-    },
-    Operation {
-        name: "LogOut",
-        params: &["AuthenticationTicket"],
-    },
-    Operation {
-        name: "DeleteDocument",
-        params: &["AuthenticationTicket", "Path"],
-    },
-    Operation {
-        name: "DeleteFolder",
-        params: &["AuthenticationTicket", "Path"],
-    },
-    Operation {
-        name: "GetRecycleBinContent",
-        params: &["AuthenticationTicket"],
-    },
-    Operation {
-        name: "SearchRecycledItems",
-        params: &[
-            "authenticationTicket",
-            "objectName",
-            "dateDeletedMinDate",
-            "dateDeletedMaxDate",
-            "minSize",
-            "maxSize",
-            "deletedByUsername",
-        ],
-    },
-    Operation {
-        name: "RestoreRecycleBinItem",
-        params: &["AuthenticationTicket", "ItemHandler", "RestorePath"],
-    },
-    Operation {
-        name: "PurgeRecycleBinItem",
-        params: &["AuthenticationTicket", "ItemHandler"],
-    },
-    Operation {
-        name: "EmptyRecycleBin",
-        params: &["AuthenticationTicket"],
-    },
-];
+pub fn operations() -> impl Iterator<Item = &'static Operation> {
+    GROUPS.iter().flat_map(|g| g.iter())
+}
 
 fn known(name: &str) -> bool {
-    OPERATIONS.iter().any(|o| o.name == name)
+    operations().any(|o| o.name == name)
 }
 
 async fn run(state: &AppState, call: &Call) -> Node {
-    match call.operation.as_str() {
-        "AuthenticateUser" | "AuthenticateUser1" | "RenewTicket" => auth::authenticate(state, call).await,
-        "isValidTicket" => auth::is_valid_ticket(state, call).await,
-        "LogOut" => auth::log_out(state, call).await,
-        "DeleteDocument" => recycle::delete_document(state, call).await,
-        "DeleteFolder" => recycle::delete_folder(state, call).await,
-        "GetRecycleBinContent" => recycle::get_recycle_bin_content(state, call).await,
-        "SearchRecycledItems" => recycle::search_recycled_items(state, call).await,
-        "RestoreRecycleBinItem" => recycle::restore_recycle_bin_item(state, call).await,
-        "PurgeRecycleBinItem" => recycle::purge_recycle_bin_item(state, call).await,
-        "EmptyRecycleBin" => recycle::empty_recycle_bin(state, call).await,
-        other => unreachable!("{other} is in OPERATIONS without a handler"),
+    if let Some(node) = auth::run(state, call).await {
+        return node;
     }
+    if let Some(node) = recycle::run(state, call).await {
+        return node;
+    }
+    unreachable!("{} is listed without a handler", call.operation)
 }
 
 pub fn router() -> Router<AppState> {
@@ -127,8 +69,7 @@ async fn service_page(RawQuery(query): RawQuery, headers: HeaderMap) -> Response
         );
         return response;
     }
-    let items: String = OPERATIONS
-        .iter()
+    let items: String = operations()
         .map(|o| {
             format!(
                 "<li><a href=\"srv.asmx/{0}\">{0}</a>({1})</li>",
@@ -150,7 +91,7 @@ fn http_operation(name: &str) -> Result<(), Box<Response>> {
     if known(name) {
         return Ok(());
     }
-    let message = match OPERATIONS.iter().find(|o| o.name.eq_ignore_ascii_case(name)) {
+    let message = match operations().find(|o| o.name.eq_ignore_ascii_case(name)) {
         Some(o) => format!(
             "{name} Web Service method name is not valid; the method is named {}.",
             o.name

@@ -4,6 +4,7 @@
 use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
 use super::binding::Call;
 use super::xml::Node;
+use super::Operation;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
@@ -11,7 +12,60 @@ use salvage_core::store::TrashFilter;
 use salvage_core::trash::{RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 
-const ONLY_ADMIN: &str = "Only the system administrator can perform this operation.";
+pub const OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "DeleteDocument",
+        params: &["AuthenticationTicket", "Path"],
+    },
+    Operation {
+        name: "DeleteFolder",
+        params: &["AuthenticationTicket", "Path"],
+    },
+    Operation {
+        name: "GetRecycleBinContent",
+        params: &["AuthenticationTicket"],
+    },
+    Operation {
+        name: "SearchRecycledItems",
+        params: &[
+            "authenticationTicket",
+            "objectName",
+            "dateDeletedMinDate",
+            "dateDeletedMaxDate",
+            "minSize",
+            "maxSize",
+            "deletedByUsername",
+        ],
+    },
+    Operation {
+        name: "RestoreRecycleBinItem",
+        params: &["AuthenticationTicket", "ItemHandler", "RestorePath"],
+    },
+    Operation {
+        name: "PurgeRecycleBinItem",
+        params: &["AuthenticationTicket", "ItemHandler"],
+    },
+    Operation {
+        name: "EmptyRecycleBin",
+        params: &["AuthenticationTicket"],
+    },
+];
+
+/// Runs the call if it is one of this module's operations.
+pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+    Some(match call.operation.as_str() {
+        "DeleteDocument" => delete_document(state, call).await,
+        "DeleteFolder" => delete_folder(state, call).await,
+        "GetRecycleBinContent" => get_recycle_bin_content(state, call).await,
+        "SearchRecycledItems" => search_recycled_items(state, call).await,
+        "RestoreRecycleBinItem" => restore_recycle_bin_item(state, call).await,
+        "PurgeRecycleBinItem" => purge_recycle_bin_item(state, call).await,
+        "EmptyRecycleBin" => empty_recycle_bin(state, call).await,
+        _ => return None,
+    })
+}
+
+pub(crate) const ONLY_ADMIN: &str = "Only the system administrator can perform this operation.";
 const INVALID_HANDLER: &str = "Invalid ItemHandler";
 /// A folder id no node ever has (ids start at 1): a `RestorePath` that does not resolve is passed
 /// to the core as this, so the core's order of checks (not in the bin, access, target) holds.

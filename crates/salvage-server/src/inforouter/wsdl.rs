@@ -3,7 +3,7 @@
 //! HTTP GET, HTTP POST).
 
 use super::binding::TEMPURI;
-use super::OPERATIONS;
+use super::operations;
 use crate::soap::escape;
 
 pub fn document(address: &str) -> String {
@@ -12,7 +12,7 @@ pub fn document(address: &str) -> String {
     let (mut soap_ops, mut get_ops, mut post_ops) = (String::new(), String::new(), String::new());
     let (mut soap11, mut soap12, mut get_binding, mut post_binding) =
         (String::new(), String::new(), String::new(), String::new());
-    for op in OPERATIONS {
+    for op in operations() {
         let n = op.name;
         let fields: String = op
             .params
