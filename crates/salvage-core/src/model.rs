@@ -404,6 +404,8 @@ pub struct AuditEvent {
     pub action: AuditAction,
     pub record_id: Option<RecordId>,
     pub node_id: Option<NodeId>,
+    /// What kind of item the event is about.
+    pub kind: NodeKind,
     pub name: String,
     pub from_path: String,
     pub to_path: String,
@@ -417,6 +419,7 @@ pub struct NewAuditEvent {
     pub action: AuditAction,
     pub record_id: Option<RecordId>,
     pub node_id: Option<NodeId>,
+    pub kind: NodeKind,
     pub name: String,
     pub from_path: String,
     pub to_path: String,

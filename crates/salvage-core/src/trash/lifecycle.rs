@@ -111,6 +111,7 @@ impl Repository {
             action,
             record_id: Some(record.id),
             node_id: Some(record.root_node_id),
+            kind: record.kind,
             name: record.name.clone(),
             from_path: record.original_path.clone(),
             to_path: String::new(),

@@ -56,6 +56,7 @@ impl Repository {
             action: AuditAction::Recycle,
             record_id: Some(record.id),
             node_id: Some(node.id),
+            kind: node.kind,
             name: node.name.clone(),
             from_path: original_path,
             to_path: String::new(),

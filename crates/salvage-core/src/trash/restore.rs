@@ -301,6 +301,7 @@ impl Repository {
                 action: AuditAction::Restore,
                 record_id: Some(record.id),
                 node_id: Some(restored.node_id),
+                kind: restored.kind,
                 name: restored.name.clone(),
                 from_path,
                 to_path: restored.path.clone(),

@@ -1,8 +1,10 @@
 //! The infoRouter-compatible web services at `/srv.asmx`: the four ASMX bindings over one table
 //! of operations. Every rule comes from the core; this module only translates.
 
+mod admin;
 mod auth;
 mod binding;
+mod folders;
 mod recycle;
 mod wsdl;
 mod xml;
@@ -24,7 +26,12 @@ pub struct Operation {
 }
 
 /// The operations of each module, in the order the WSDL lists them.
-const GROUPS: &[&[Operation]] = &[auth::OPERATIONS, recycle::OPERATIONS];
+const GROUPS: &[&[Operation]] = &[
+    auth::OPERATIONS,
+    folders::OPERATIONS,
+    recycle::OPERATIONS,
+    admin::OPERATIONS,
+];
 
 /// Every operation this server answers.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {
@@ -39,7 +46,13 @@ async fn run(state: &AppState, call: &Call) -> Node {
     if let Some(node) = auth::run(state, call).await {
         return node;
     }
+    if let Some(node) = folders::run(state, call).await {
+        return node;
+    }
     if let Some(node) = recycle::run(state, call).await {
+        return node;
+    }
+    if let Some(node) = admin::run(state, call).await {
         return node;
     }
     unreachable!("{} is listed without a handler", call.operation)

@@ -178,7 +178,7 @@ pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
 }
 
 /// Reads `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss` (UTC); empty is no bound.
-fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, String> {
+pub(crate) fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, String> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);

@@ -161,6 +161,8 @@ pub struct AuditEventView {
     pub action: String,
     pub trash_item_id: Option<i64>,
     pub node_id: Option<i64>,
+    /// `library`, `folder` or `document`.
+    pub kind: String,
     pub name: String,
     pub from_path: String,
     pub to_path: String,
@@ -175,6 +177,7 @@ impl From<&AuditEvent> for AuditEventView {
             action: e.action.as_str().to_owned(),
             trash_item_id: e.record_id,
             node_id: e.node_id,
+            kind: e.kind.as_str().to_owned(),
             name: e.name.clone(),
             from_path: e.from_path.clone(),
             to_path: e.to_path.clone(),

@@ -7,14 +7,14 @@ use salvage_server::soap::{read_document, read_envelope, Element};
 use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum B {
+pub(crate) enum B {
     Get,
     Post,
     Soap11,
     Soap12,
 }
 
-const ALL: [B; 4] = [B::Get, B::Post, B::Soap11, B::Soap12];
+pub(crate) const ALL: [B; 4] = [B::Get, B::Post, B::Soap11, B::Soap12];
 
 fn soap_body(op: &str, params: &[(&str, &str)]) -> String {
     let fields: String = params
@@ -25,7 +25,7 @@ fn soap_body(op: &str, params: &[(&str, &str)]) -> String {
 }
 
 /// Calls `op` over `b` and returns the result node (`<response>` or `<root>`).
-async fn call(s: &Server, b: B, op: &str, params: &[(&str, &str)]) -> Element {
+pub(crate) async fn call(s: &Server, b: B, op: &str, params: &[(&str, &str)]) -> Element {
     let url = format!("{}/srv.asmx", s.base);
     let res = match b {
         B::Get => s.http.get(format!("{url}/{op}")).query(params).send().await.unwrap(),
@@ -76,15 +76,15 @@ async fn call(s: &Server, b: B, op: &str, params: &[(&str, &str)]) -> Element {
     }
 }
 
-fn ok(node: &Element) {
+pub(crate) fn ok(node: &Element) {
     assert_eq!(node.attribute("success"), Some("true"), "{node:?}");
 }
 
-fn error(node: &Element) -> &str {
+pub(crate) fn error(node: &Element) -> &str {
     node.attribute("error").unwrap_or_default()
 }
 
-async fn ticket(s: &Server, b: B, user: &str, password: &str) -> String {
+pub(crate) async fn ticket(s: &Server, b: B, user: &str, password: &str) -> String {
     let node = call(s, b, "AuthenticateUser", &[("UID", user), ("PWD", password)]).await;
     assert_eq!(node.name, "root");
     ok(&node);

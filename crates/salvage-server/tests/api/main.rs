@@ -2,6 +2,8 @@
 
 mod admin;
 mod inforouter;
+mod inforouter_admin;
+mod inforouter_folders;
 mod security;
 mod story;
 mod support;

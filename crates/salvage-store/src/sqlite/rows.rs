@@ -160,6 +160,7 @@ pub(crate) fn event(row: &SqliteRow) -> Result<AuditEvent> {
         action: AuditAction::parse(&action).ok_or_else(|| corrupt("audit action", &action))?,
         record_id: row.get("record_id"),
         node_id: row.get("node_id"),
+        kind: kind(row.get("kind"))?,
         name: row.get("name"),
         from_path: row.get("from_path"),
         to_path: row.get("to_path"),

@@ -942,7 +942,7 @@ impl StoreTx for SqliteTx {
         let condition =
             "tenant_id = ?1 AND stage = 0 AND (?2 IS NULL OR deleted_by = ?2) AND (?3 IS NULL OR deleted_at < ?3)";
         sqlx::query(&format!(
-            "INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, name, from_path, to_path) SELECT tenant_id, ?4, ?5, ?6, id, root_node_id, name, original_path, '' FROM trash_records WHERE {condition}"
+            "INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, kind, name, from_path, to_path) SELECT tenant_id, ?4, ?5, ?6, id, root_node_id, kind, name, original_path, '' FROM trash_records WHERE {condition}"
         ))
         .bind(tenant)
         .bind(deleted_by)
@@ -1042,13 +1042,14 @@ impl StoreTx for SqliteTx {
     // --- audit ----------------------------------------------------------------------------
 
     async fn insert_event(&mut self, e: &NewAuditEvent) -> Result<()> {
-        sqlx::query("INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, name, from_path, to_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, kind, name, from_path, to_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(e.tenant_id)
             .bind(ms(e.at))
             .bind(e.actor_id)
             .bind(e.action.as_str())
             .bind(e.record_id)
             .bind(e.node_id)
+            .bind(e.kind.as_str())
             .bind(&e.name)
             .bind(&e.from_path)
             .bind(&e.to_path)
