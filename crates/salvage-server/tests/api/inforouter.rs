@@ -548,3 +548,28 @@ async fn the_wsdl_describes_four_bindings_of_every_operation() {
         .unwrap();
     assert!(page.contains("RestoreRecycleBinItem"));
 }
+
+#[tokio::test]
+async fn the_ticket_may_come_from_a_cookie() {
+    let s = start().await;
+    let t = ticket(&s, B::Get, "admin", ADMIN_PASSWORD).await;
+    let res = s
+        .http
+        .get(format!("{}/srv.asmx/GetRecycleBinContent", s.base))
+        .header("cookie", format!("lang=en; ticket={t}"))
+        .send()
+        .await
+        .unwrap();
+    let node = read_document(&res.bytes().await.unwrap()).unwrap();
+    ok(&node);
+    let res = s
+        .http
+        .get(format!("{}/srv.asmx/LogOut", s.base))
+        .header("cookie", format!("ticket={t}"))
+        .send()
+        .await
+        .unwrap();
+    ok(&read_document(&res.bytes().await.unwrap()).unwrap());
+    let after = call(&s, B::Get, "isValidTicket", &[("AuthenticationTicket", &t)]).await;
+    assert_eq!(error(&after), "[901] Session expired or Invalid ticket");
+}
