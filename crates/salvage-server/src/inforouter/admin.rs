@@ -1,6 +1,6 @@
 //! Libraries (infoRouter "domains"), users and the delete log.
 
-use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::auth::{require, AUTH_FAILED, INVALID_TICKET};
 use super::binding::Call;
 use super::recycle::{date_param, ONLY_ADMIN};
 use super::xml::Node;
@@ -72,10 +72,9 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
     } else {
         "response"
     };
-    let actor = match caller(state, call).await {
+    let actor = match require(state, call, root, (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Some(Node::failure(root, AUTH_FAILED, 4010)),
-        Err(Unauthenticated::Invalid) => return Some(Node::failure(root, INVALID_TICKET, 4010)),
+        Err(refusal) => return Some(refusal),
     };
     Some(match call.operation.as_str() {
         "GetCurrentUser" => get_current_user(state, &actor).await,

@@ -60,6 +60,21 @@ pub async fn caller(state: &AppState, call: &Call) -> Result<Actor, Unauthentica
         .map_err(|_| Unauthenticated::Invalid)
 }
 
+/// The caller, or the failure node the operation documents for a missing ticket and for an
+/// unknown or expired one (wording and `errorCode` differ between operations).
+pub async fn require(
+    state: &AppState,
+    call: &Call,
+    root: &'static str,
+    missing: (&str, u16),
+    invalid: (&str, u16),
+) -> Result<Actor, Node> {
+    caller(state, call).await.map_err(|why| match why {
+        Unauthenticated::Missing => Node::failure(root, missing.0, missing.1),
+        Unauthenticated::Invalid => Node::failure(root, invalid.0, invalid.1),
+    })
+}
+
 async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
     let expire_on = (state.repo.clock().now() + state.repo.session_ttl())
         .format("%Y-%m-%dT%H:%M:%SZ")

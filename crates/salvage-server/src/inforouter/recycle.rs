@@ -1,7 +1,7 @@
 //! The recycle-bin operations, each a translation of core calls and core errors into the
 //! strings and codes infoRouter clients expect (spec §6 and the RestoreRecycleBinItem page).
 
-use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::auth::{caller, require, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
 use super::binding::Call;
 use super::xml::Node;
 use super::Operation;
@@ -161,10 +161,17 @@ fn system_error(root: &'static str, e: &Error) -> Node {
 
 /// GetRecycleBinContent(AuthenticationTicket): the caller's own bin, both stages.
 pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    let actor = match require(
+        state,
+        call,
+        "response",
+        (AUTH_FAILED, 4010),
+        (&format!("{INVALID_TICKET}."), 4010),
+    )
+    .await
+    {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", &format!("{INVALID_TICKET}."), 4010),
+        Err(refusal) => return refusal,
     };
     listing(
         state,
@@ -214,10 +221,9 @@ fn size_param(value: &str) -> Result<Option<i64>, String> {
 
 /// SearchRecycledItems: every user's items and the system bin, administrators only.
 pub async fn search_recycled_items(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+        Err(refusal) => return refusal,
     };
     if !actor.is_admin {
         return Node::failure("response", ONLY_ADMIN, 4030);
@@ -248,10 +254,9 @@ pub async fn search_recycled_items(state: &AppState, call: &Call) -> Node {
 
 /// RestoreRecycleBinItem(AuthenticationTicket, ItemHandler, RestorePath), as its page says.
 pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    let actor = match require(state, call, "response", (AUTH_FAILED, 4000), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4000),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+        Err(refusal) => return refusal,
     };
     let Some(handler) = parse_handler(call.param("ItemHandler")) else {
         return Node::failure("response", INVALID_HANDLER, 4000);
@@ -302,10 +307,9 @@ pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> Node {
 /// PurgeRecycleBinItem(AuthenticationTicket, ItemHandler): administrators only; purging a
 /// handler that is no longer in the bin succeeds (idempotent, spec §12 #5).
 pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+        Err(refusal) => return refusal,
     };
     let Some(handler) = parse_handler(call.param("ItemHandler")) else {
         return Node::failure("response", INVALID_HANDLER, 4000);
@@ -329,10 +333,9 @@ pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> Node {
 /// EmptyRecycleBin(AuthenticationTicket): the caller's bin moves to the system bin, where
 /// administrators can still restore it until retention purges it.
 pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+        Err(refusal) => return refusal,
     };
     match state.repo.empty(&actor, false).await {
         Ok(_) => Node::ok("response"),
@@ -342,11 +345,10 @@ pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> Node {
 
 /// DeleteDocument(AuthenticationTicket, Path): to the caller's recycle bin.
 pub async fn delete_document(state: &AppState, call: &Call) -> Node {
-    let actor = match caller(state, call).await {
+    // A documented quirk: no ticket at all reads "User not found".
+    let actor = match require(state, call, "root", ("User not found", 4041), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        // A documented quirk: no ticket at all reads "User not found".
-        Err(Unauthenticated::Missing) => return Node::failure("root", "User not found", 4041),
-        Err(Unauthenticated::Invalid) => return Node::failure("root", INVALID_TICKET, 4010),
+        Err(refusal) => return refusal,
     };
     let node = match state.repo.resolve(&actor, call.param("Path")).await {
         Ok(n) if n.kind == NodeKind::Document => n,
