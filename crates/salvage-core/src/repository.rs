@@ -630,9 +630,15 @@ impl Repository {
         Ok(node)
     }
 
+    /// A live item by id, if the caller may at least list it; otherwise "not found", exactly as
+    /// for an unknown id.
     pub async fn node(&self, actor: &Actor, id: NodeId) -> Result<Node> {
         let mut tx = self.store.read().await?;
-        live_node(tx.as_mut(), actor, id).await
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
+            return Err(Error::not_found(format!("item {id}")));
+        }
+        Ok(node)
     }
 
     /// The path by names of a live node, e.g. `/Finance/Reports/q1.pdf`.

@@ -8,6 +8,10 @@ pub struct Node {
     name: &'static str,
     attributes: Vec<(&'static str, String)>,
     children: Vec<Node>,
+    /// A scalar result (`byte[]`, `string`): the element's text. Over GET/POST it is the whole
+    /// element (`<base64Binary xmlns="http://tempuri.org/">…</base64Binary>`); inside a SOAP
+    /// result only the text is written, as ASMX serialises a scalar `{Op}Result`.
+    text: Option<String>,
 }
 
 impl Node {
@@ -16,7 +20,15 @@ impl Node {
             name,
             attributes: Vec::new(),
             children: Vec::new(),
+            text: None,
         }
+    }
+
+    /// A scalar result in the tempuri namespace, e.g. `Node::scalar("base64Binary", b64)`.
+    pub fn scalar(name: &'static str, text: impl Into<String>) -> Self {
+        let mut node = Node::new(name).attr("xmlns", super::binding::TEMPURI);
+        node.text = Some(text.into());
+        node
     }
 
     /// `<response success="true" error="" />`
@@ -44,6 +56,12 @@ impl Node {
     /// Serialises the node. Inside a SOAP result the root declares `xmlns=""`, as ASMX writes an
     /// `XmlNode` built without a namespace.
     pub fn render(&self, out: &mut String, unqualified_root: bool) {
+        if let Some(text) = &self.text {
+            if unqualified_root {
+                out.push_str(&escape(text));
+                return;
+            }
+        }
         out.push('<');
         out.push_str(self.name);
         if unqualified_root {
@@ -56,11 +74,14 @@ impl Node {
             out.push_str(&escape(v));
             out.push('"');
         }
-        if self.children.is_empty() {
+        if self.children.is_empty() && self.text.as_deref().unwrap_or_default().is_empty() {
             out.push_str(" />");
             return;
         }
         out.push('>');
+        if let Some(text) = &self.text {
+            out.push_str(&escape(text));
+        }
         for c in &self.children {
             c.render(out, false);
         }

@@ -210,3 +210,31 @@ async fn another_tenants_ids_behave_like_unknown_ones() {
     assert_eq!(purged[0].outcome.as_ref().unwrap_err(), &Error::NotInTrash(None));
     assert_eq!(w.all_trash().await.len(), 1, "nothing changed");
 }
+
+#[tokio::test]
+async fn items_behind_no_access_are_not_found_by_id() {
+    let w = world().await;
+    let bob = w.user("bob", Role::IpsUser).await;
+    let lib = w.library("L").await;
+    let secret = w.folder(&w.admin, &lib, "Secret").await;
+    let doc = w.doc(&w.admin, &secret, "plan.txt", "x").await;
+    w.repo
+        .set_access_list(
+            &w.admin,
+            secret.id,
+            false,
+            &[AclEntry {
+                principal: Principal::Members,
+                right: Right::NoAccess,
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(matches!(w.repo.node(&bob, secret.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(w.repo.node(&bob, doc.id).await, Err(Error::NotFound(_))));
+    assert!(matches!(
+        w.repo.resolve(&bob, "/L/Secret").await,
+        Err(Error::NotFound(_))
+    ));
+    assert_eq!(w.repo.node(&w.admin, doc.id).await.unwrap().id, doc.id);
+}
