@@ -1,83 +1,9 @@
 //! infoRouter folder and document operations over the bindings.
 
+use crate::inforouter::{call, raw, ALL, B};
 use crate::support::*;
-use reqwest::StatusCode;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_server::soap::{read_document, read_envelope, Element};
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum B {
-    Get,
-    Post,
-    Soap11,
-    Soap12,
-}
-
-const ALL: [B; 4] = [B::Get, B::Post, B::Soap11, B::Soap12];
-
-fn soap_body(op: &str, params: &[(&str, &str)]) -> String {
-    let fields: String = params
-        .iter()
-        .map(|(k, v)| format!("<tns:{k}>{}</tns:{k}>", v.replace('&', "&amp;").replace('<', "&lt;")))
-        .collect();
-    format!("<tns:{op}>{fields}</tns:{op}>")
-}
-
-/// Calls `op` over `b`; returns the content type and body.
-async fn raw(s: &Server, b: B, op: &str, params: &[(&str, &str)]) -> (String, Vec<u8>) {
-    let url = format!("{}/srv.asmx", s.base);
-    let res = match b {
-        B::Get => s.http.get(format!("{url}/{op}")).query(params).send().await.unwrap(),
-        B::Post => s.http.post(format!("{url}/{op}")).form(params).send().await.unwrap(),
-        B::Soap11 => {
-            let body = format!("<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:tns=\"http://tempuri.org/\"><soap:Body>{}</soap:Body></soap:Envelope>", soap_body(op, params));
-            s.http
-                .post(&url)
-                .header("content-type", "text/xml; charset=utf-8")
-                .header("SOAPAction", format!("\"http://tempuri.org/{op}\""))
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-        }
-        B::Soap12 => {
-            let body = format!("<env:Envelope xmlns:env=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:tns=\"http://tempuri.org/\"><env:Body>{}</env:Body></env:Envelope>", soap_body(op, params));
-            s.http
-                .post(&url)
-                .header(
-                    "content-type",
-                    format!("application/soap+xml; charset=utf-8; action=\"http://tempuri.org/{op}\""),
-                )
-                .body(body)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(res.status(), StatusCode::OK, "{b:?} {op}");
-    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
-    (content_type, res.bytes().await.unwrap().to_vec())
-}
-
-/// Calls `op` over `b` and returns the result node (`<response>` or `<root>`).
-async fn call(s: &Server, b: B, op: &str, params: &[(&str, &str)]) -> Element {
-    let (content_type, bytes) = raw(s, b, op, params).await;
-    match b {
-        B::Get | B::Post => {
-            assert_eq!(content_type, "text/xml; charset=utf-8");
-            assert!(bytes.starts_with(b"<?xml version=\"1.0\" encoding=\"utf-8\"?>"));
-            read_document(&bytes).unwrap()
-        }
-        B::Soap11 | B::Soap12 => {
-            let env = read_envelope(&bytes).unwrap();
-            assert_eq!(env.body.name, format!("{op}Response"));
-            let result = env.body.child(&format!("{op}Result")).unwrap();
-            let node = result.children[0].clone();
-            assert_eq!(node.namespace, None, "the result node is unqualified (xmlns=\"\")");
-            node
-        }
-    }
-}
 
 /// DownloadDocument over `b`: the base64 text of the result.
 async fn download(s: &Server, b: B, t: &str, path: &str) -> String {
