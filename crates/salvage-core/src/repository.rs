@@ -239,19 +239,14 @@ impl Repository {
 
     pub async fn users(&self, actor: &Actor) -> Result<Vec<User>> {
         require_admin(actor)?;
-        let mut tx = self.store.read().await?;
-        let members: Vec<UserId> = tx
-            .memberships_of_tenant(actor.tenant_id)
-            .await?
-            .iter()
-            .map(|m| m.user_id)
-            .collect();
-        Ok(tx
-            .users()
-            .await?
-            .into_iter()
-            .filter(|u| members.contains(&u.id))
-            .collect())
+        tenant_members(self.store.read().await?.as_mut(), actor.tenant_id).await
+    }
+
+    /// The usernames of the tenant's members, which every member may see: access lists name
+    /// users, and whoever manages a folder's security must be able to read and write them.
+    pub async fn member_names(&self, actor: &Actor) -> Result<Vec<(UserId, String)>> {
+        let members = tenant_members(self.store.read().await?.as_mut(), actor.tenant_id).await?;
+        Ok(members.into_iter().map(|u| (u.id, u.username)).collect())
     }
 
     /// The caller's own user record.
@@ -766,6 +761,18 @@ impl Repository {
         Ok((version, reader))
     }
 
+    /// The caller's effective right on an item. An item the caller may not even list is not
+    /// found, as everywhere else.
+    pub async fn right_on(&self, actor: &Actor, id: NodeId) -> Result<Right> {
+        let mut tx = self.store.read().await?;
+        let node = live_node(tx.as_mut(), actor, id).await?;
+        let right = right_on(tx.as_mut(), actor, &node).await?;
+        if !right.can_list() {
+            return Err(Error::not_found("item"));
+        }
+        Ok(right)
+    }
+
     /// A folder's effective access list and whether it is inherited.
     pub async fn access_list(&self, actor: &Actor, id: NodeId) -> Result<(bool, Vec<AclEntry>)> {
         let mut tx = self.store.read().await?;
@@ -782,7 +789,16 @@ impl Repository {
         Ok((node.acl_inherited, entries))
     }
 
-    pub async fn set_access_list(&self, actor: &Actor, id: NodeId, inherit: bool, entries: &[AclEntry]) -> Result<()> {
+    /// Sets a folder's own access list (or, with `inherit`, drops it). With `apply_to_tree` every
+    /// folder below drops its own list and inherits this one.
+    pub async fn set_access_list(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        inherit: bool,
+        entries: &[AclEntry],
+        apply_to_tree: bool,
+    ) -> Result<()> {
         let mut tx = self.store.write().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
         if !node.kind.is_container() {
@@ -797,6 +813,9 @@ impl Repository {
             )));
         }
         tx.set_access_list(node.id, inherit, entries).await?;
+        if apply_to_tree {
+            tx.inherit_below(&node).await?;
+        }
         tx.commit().await
     }
 
@@ -897,6 +916,21 @@ pub(crate) async fn actor_in(tx: &mut dyn StoreTx, user: &User, tenant: TenantId
         groups: groups.iter().map(|g| g.id).collect(),
         is_admin: user.is_system_admin || in_admin_group || role.administers_tenant(),
     })
+}
+
+async fn tenant_members(tx: &mut dyn StoreTx, tenant: TenantId) -> Result<Vec<User>> {
+    let members: Vec<UserId> = tx
+        .memberships_of_tenant(tenant)
+        .await?
+        .iter()
+        .map(|m| m.user_id)
+        .collect();
+    Ok(tx
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| members.contains(&u.id))
+        .collect())
 }
 
 async fn ensure_admin_group(tx: &mut dyn StoreTx, tenant: TenantId) -> Result<Group> {

@@ -165,6 +165,9 @@ pub trait StoreTx: Send {
     async fn access_list(&mut self, node: NodeId) -> Result<Vec<AclEntry>>;
     /// Replaces a node's own access list; `inherit` true drops it and inherits again.
     async fn set_access_list(&mut self, node: NodeId, inherit: bool, entries: &[AclEntry]) -> Result<()>;
+    /// Drops the own access list of every node strictly below `root`, so the whole subtree
+    /// inherits `root`'s again (one statement over the path range).
+    async fn inherit_below(&mut self, root: &Node) -> Result<()>;
 
     // --- trash ----------------------------------------------------------------------------
     /// Count and size of the items a deletion of `root` removes: its subtree, less anything

@@ -253,7 +253,10 @@ pub async fn set_acl(
     Json(req): Json<AccessListView>,
 ) -> ApiResult<StatusCode> {
     let entries = req.entries.iter().map(entry).collect::<ApiResult<Vec<_>>>()?;
-    state.repo.set_access_list(&actor, id, req.inherited, &entries).await?;
+    state
+        .repo
+        .set_access_list(&actor, id, req.inherited, &entries, false)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

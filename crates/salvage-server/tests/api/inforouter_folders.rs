@@ -204,6 +204,7 @@ async fn create_folder_makes_intermediate_folders() {
                 principal: Principal::Members,
                 right: Right::Read,
             }],
+            false,
         )
         .await
         .unwrap();

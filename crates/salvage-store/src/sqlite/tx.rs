@@ -792,6 +792,22 @@ impl StoreTx for SqliteTx {
         Ok(())
     }
 
+    async fn inherit_below(&mut self, root: &Node) -> Result<()> {
+        sqlx::query("DELETE FROM acl_entries WHERE node_id IN (SELECT id FROM nodes WHERE path > ? AND path < ?)")
+            .bind(&root.path)
+            .bind(subtree_end(&root.path))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        sqlx::query("UPDATE nodes SET acl_inherited = 1 WHERE path > ? AND path < ? AND acl_inherited = 0")
+            .bind(&root.path)
+            .bind(subtree_end(&root.path))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
     // --- trash ----------------------------------------------------------------------------
 
     async fn subtree_stats(&mut self, root: &Node) -> Result<SubtreeStats> {

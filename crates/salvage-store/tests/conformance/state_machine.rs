@@ -1441,7 +1441,7 @@ impl Harness {
             })
             .collect();
         w.repo
-            .set_access_list(&w.admin, shared.id, false, &entries)
+            .set_access_list(&w.admin, shared.id, false, &entries, false)
             .await
             .expect("access list");
         let now = w.repo.clock().now();

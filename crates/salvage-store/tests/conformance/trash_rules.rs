@@ -78,7 +78,10 @@ async fn restore_keeps_ids_versions_access_lists_and_metadata() {
             right: Right::FullControl,
         },
     ];
-    w.repo.set_access_list(&w.admin, f.id, false, &acl).await.unwrap();
+    w.repo
+        .set_access_list(&w.admin, f.id, false, &acl, false)
+        .await
+        .unwrap();
     let invoice = w.repo.create_doc_type(&w.admin, "Invoice").await.unwrap();
     w.repo.set_doc_type(&w.admin, doc.id, Some(invoice.id)).await.unwrap();
     w.repo.publish(&w.admin, doc.id, 1).await.unwrap();
@@ -781,6 +784,7 @@ async fn restoring_needs_the_right_to_add_in_the_target_folder() {
                 principal: Principal::Members,
                 right: Right::Read,
             }],
+            false,
         )
         .await
         .unwrap();

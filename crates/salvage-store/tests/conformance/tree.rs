@@ -97,6 +97,7 @@ async fn access_lists_are_inherited_until_a_folder_sets_its_own() {
                 principal: Principal::Members,
                 right: Right::List,
             }],
+            false,
         )
         .await
         .unwrap();
@@ -109,6 +110,7 @@ async fn access_lists_are_inherited_until_a_folder_sets_its_own() {
                 principal: Principal::User(bob.user_id),
                 right: Right::Change,
             }],
+            false,
         )
         .await
         .unwrap();
@@ -227,6 +229,7 @@ async fn items_behind_no_access_are_not_found_by_id() {
                 principal: Principal::Members,
                 right: Right::NoAccess,
             }],
+            false,
         )
         .await
         .unwrap();
