@@ -30,6 +30,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         repo,
         limits: Arc::new(limits),
         jobs: Default::default(),
+        uploads: Default::default(),
     };
     let request_id = HeaderName::from_static(REQUEST_ID);
     let api = rest::router(state.limits.max_body_bytes, state.limits.request_timeout);
@@ -38,7 +39,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .nest("/api/v1", api)
-        .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_body_bytes)))
+        .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
         .fallback(ops::not_found)
         // Layers wrap what was added before them: the 408 of the API's timeout (see
         // `rest::router`) is turned into a problem and counted like any other response.

@@ -8,6 +8,8 @@ pub struct AppState {
     pub repo: Repository,
     pub limits: Arc<Limits>,
     pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
+    /// Chunked uploads of the infoRouter face that are under way.
+    pub uploads: Arc<crate::inforouter::Uploads>,
 }
 
 /// Request limits, all configurable.
@@ -15,6 +17,9 @@ pub struct AppState {
 pub struct Limits {
     /// Largest JSON or form body accepted.
     pub max_body_bytes: usize,
+    /// Largest body of the legacy XML and form faces, which carry file content inline as
+    /// base64 (a whole document, or one chunk of a chunked upload).
+    pub max_soap_bytes: usize,
     /// Largest document upload accepted.
     pub max_upload_bytes: u64,
     /// Longest a request may take (uploads and downloads excepted: they stream).
@@ -25,6 +30,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_body_bytes: 1024 * 1024,
+            max_soap_bytes: 48 * 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(60),
         }

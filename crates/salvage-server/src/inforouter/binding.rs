@@ -16,12 +16,17 @@ pub enum Binding {
     Soap(SoapVersion),
 }
 
+/// The text parameters and the file parts of a request.
+pub type Fields = (Vec<(String, String)>, Vec<(String, bytes::Bytes)>);
+
 /// One operation call: its name and parameters, whatever the binding.
 #[derive(Debug, Clone)]
 pub struct Call {
     pub operation: String,
     pub binding: Binding,
     params: Vec<(String, String)>,
+    /// File parts of a `multipart/form-data` POST, by field name.
+    files: Vec<(String, bytes::Bytes)>,
     /// The `ticket` cookie, used where a ticket parameter is optional.
     pub cookie_ticket: Option<String>,
 }
@@ -32,8 +37,23 @@ impl Call {
             operation,
             binding,
             params,
+            files: Vec::new(),
             cookie_ticket: cookie(headers, "ticket"),
         }
+    }
+
+    /// The same call with the file parts of a multipart form.
+    pub fn with_files(mut self, files: Vec<(String, bytes::Bytes)>) -> Self {
+        self.files = files;
+        self
+    }
+
+    /// A file part by field name, in any case.
+    pub fn file(&self, name: &str) -> Option<&bytes::Bytes> {
+        self.files
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
     }
 
     /// A parameter by name, in any case (ASMX's value collections ignore case; SOAP clients are

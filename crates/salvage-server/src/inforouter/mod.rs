@@ -4,10 +4,17 @@
 mod admin;
 mod auth;
 mod binding;
+mod documents;
 mod folders;
 mod recycle;
+mod security;
+mod settings;
+mod shared;
+mod upload;
 mod wsdl;
 mod xml;
+
+pub use upload::Uploads;
 
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -29,6 +36,10 @@ pub struct Operation {
 const GROUPS: &[&[Operation]] = &[
     auth::OPERATIONS,
     folders::OPERATIONS,
+    documents::OPERATIONS,
+    security::OPERATIONS,
+    upload::OPERATIONS,
+    settings::OPERATIONS,
     recycle::OPERATIONS,
     admin::OPERATIONS,
 ];
@@ -47,6 +58,18 @@ async fn run(state: &AppState, call: &Call) -> Node {
         return node;
     }
     if let Some(node) = folders::run(state, call).await {
+        return node;
+    }
+    if let Some(node) = documents::run(state, call).await {
+        return node;
+    }
+    if let Some(node) = security::run(state, call).await {
+        return node;
+    }
+    if let Some(node) = upload::run(state, call).await {
+        return node;
+    }
+    if let Some(node) = settings::run(state, call).await {
         return node;
     }
     if let Some(node) = recycle::run(state, call).await {
@@ -147,25 +170,60 @@ async fn http_post(
     if let Err(r) = http_operation(&operation) {
         return *r;
     }
-    let form = headers
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
-    if !form {
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let call = if content_type.starts_with("application/x-www-form-urlencoded") {
+        let params = match std::str::from_utf8(&body)
+            .map_err(|_| Box::new(binding::exception("ArgumentException", "The form is not UTF-8.")))
+            .and_then(pairs)
+        {
+            Ok(p) => p,
+            Err(r) => return *r,
+        };
+        Call::new(operation, Binding::Post, params, &headers)
+    } else if content_type.starts_with("multipart/form-data") {
+        match multipart(&headers, body).await {
+            Ok((params, files)) => Call::new(operation, Binding::Post, params, &headers).with_files(files),
+            Err(r) => return *r,
+        }
+    } else {
         return binding::exception(
             "InvalidOperationException",
-            "Request format is invalid: the HTTP POST binding takes application/x-www-form-urlencoded.",
+            "Request format is invalid: the HTTP POST binding takes application/x-www-form-urlencoded or multipart/form-data.",
         );
-    }
-    let params = match std::str::from_utf8(&body)
-        .map_err(|_| Box::new(binding::exception("ArgumentException", "The form is not UTF-8.")))
-        .and_then(pairs)
-    {
-        Ok(p) => p,
-        Err(r) => return *r,
     };
-    let call = Call::new(operation, Binding::Post, params, &headers);
     call.respond(&run(&state, &call).await)
+}
+
+/// The fields of a `multipart/form-data` body (infoRouter documents UploadDocument this way):
+/// text fields as parameters, file parts as content. The body is already bounded in size.
+async fn multipart(headers: &HeaderMap, body: Bytes) -> Result<binding::Fields, Box<Response>> {
+    let bad = |e: multer::Error| {
+        Box::new(binding::exception(
+            "ArgumentException",
+            &format!("The form cannot be read: {e}."),
+        ))
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let boundary = multer::parse_boundary(content_type).map_err(bad)?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    let (mut params, mut files) = (Vec::new(), Vec::new());
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if field.file_name().is_some() {
+            files.push((name, field.bytes().await.map_err(bad)?));
+        } else {
+            params.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((params, files))
 }
 
 async fn soap(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

@@ -31,6 +31,13 @@ impl Node {
         node
     }
 
+    /// An element holding text, e.g. `<SearchPageSize>50</SearchPageSize>` inside a result.
+    pub fn element(name: &'static str, text: impl Into<String>) -> Self {
+        let mut node = Node::new(name);
+        node.text = Some(text.into());
+        node
+    }
+
     /// `<response success="true" error="" />`
     pub fn ok(root: &'static str) -> Self {
         Node::new(root).attr("success", "true").attr("error", "")
@@ -42,6 +49,11 @@ impl Node {
             .attr("success", "false")
             .attr("error", error)
             .attr("errorCode", code.to_string())
+    }
+
+    /// Whether this is a success result (`success="true"`).
+    pub fn is_success(&self) -> bool {
+        self.attributes.iter().any(|(k, v)| *k == "success" && v == "true")
     }
 
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Self {

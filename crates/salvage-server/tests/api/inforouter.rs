@@ -510,7 +510,7 @@ async fn binding_errors_answer_as_asmx_does() {
         .http
         .post(&url)
         .header("content-type", "text/xml")
-        .body(vec![b' '; 2 * 1024 * 1024])
+        .body(vec![b' '; salvage_server::Limits::default().max_soap_bytes + 1])
         .send()
         .await
         .unwrap();

@@ -3,7 +3,9 @@
 mod admin;
 mod inforouter;
 mod inforouter_admin;
+mod inforouter_documents;
 mod inforouter_folders;
+mod inforouter_security;
 mod security;
 mod story;
 mod support;

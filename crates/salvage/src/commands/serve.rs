@@ -19,6 +19,7 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub max_body_bytes: Option<usize>,
+    pub max_soap_bytes: Option<usize>,
     pub max_upload_bytes: Option<u64>,
     pub request_timeout_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,
@@ -45,6 +46,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     let defaults = Limits::default();
     let limits = Limits {
         max_body_bytes: file.max_body_bytes.unwrap_or(defaults.max_body_bytes),
+        max_soap_bytes: file.max_soap_bytes.unwrap_or(defaults.max_soap_bytes),
         max_upload_bytes: file.max_upload_bytes.unwrap_or(defaults.max_upload_bytes),
         request_timeout: file
             .request_timeout_secs
