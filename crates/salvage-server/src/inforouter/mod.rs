@@ -53,31 +53,18 @@ fn known(name: &str) -> bool {
     operations().any(|o| o.name == name)
 }
 
+/// Hands the call to the module that has the operation (`known` has already checked the name).
 async fn run(state: &AppState, call: &Call) -> Node {
-    if let Some(node) = auth::run(state, call).await {
-        return node;
+    macro_rules! first_answer {
+        ($($module:ident),*) => {
+            $(
+                if let Some(node) = $module::run(state, call).await {
+                    return node;
+                }
+            )*
+        };
     }
-    if let Some(node) = folders::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = documents::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = security::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = upload::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = settings::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = recycle::run(state, call).await {
-        return node;
-    }
-    if let Some(node) = admin::run(state, call).await {
-        return node;
-    }
+    first_answer!(auth, folders, documents, security, upload, settings, recycle, admin);
     unreachable!("{} is listed without a handler", call.operation)
 }
 

@@ -184,7 +184,8 @@ pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
     .await
 }
 
-/// Reads `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss` (UTC); empty is no bound.
+/// Reads `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss[.fff]` (UTC unless a zone is given, as SOAP
+/// clients send `dateTime`); empty is no bound.
 pub(crate) fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, String> {
     let v = value.trim();
     if v.is_empty() {
@@ -193,7 +194,7 @@ pub(crate) fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTim
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Ok(Some(t.with_timezone(&Utc)));
     }
-    for f in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
         if let Ok(t) = NaiveDateTime::parse_from_str(v, f) {
             return Ok(Some(t.and_utc()));
         }
@@ -389,6 +390,22 @@ pub async fn delete_folder(state: &AppState, call: &Call) -> Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_read_in_the_forms_clients_send() {
+        let at = |v: &str| date_param(v, false).unwrap().unwrap().to_rfc3339();
+        assert_eq!(at("2024-01-15"), "2024-01-15T00:00:00+00:00");
+        assert_eq!(at("2024-01-15T10:23:45"), "2024-01-15T10:23:45+00:00");
+        assert_eq!(at("2024-01-15T10:23:45.5"), "2024-01-15T10:23:45.500+00:00");
+        assert_eq!(at("2024-01-15 10:23:45"), "2024-01-15T10:23:45+00:00");
+        assert_eq!(at("2024-01-15T10:23:45+02:00"), "2024-01-15T08:23:45+00:00");
+        assert_eq!(
+            date_param("2024-01-15", true).unwrap().unwrap().to_rfc3339(),
+            "2024-01-15T23:59:59.999+00:00"
+        );
+        assert_eq!(date_param(" ", false), Ok(None));
+        assert!(date_param("yesterday", false).is_err());
+    }
 
     #[test]
     fn handlers_parse_in_any_case_and_refuse_the_rest() {
