@@ -1,61 +1,10 @@
 //! `salvage serve` as a process: first start, configuration precedence, the demo, and a graceful
 //! stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
 
-struct Running {
-    child: Child,
-    base: String,
-}
-
-/// Starts `salvage serve` with `args` and waits for the line that gives its address.
-fn serve(args: &[&str], vars: &[(&str, &str)]) -> Running {
-    serve_logging(args, vars, Stdio::null())
-}
-
-/// Like `serve`, with the server's log output (standard error) sent to `stderr`.
-fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Running {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_salvage"));
-    cmd.arg("serve")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(stderr)
-        .env_remove("SALVAGE_DATA_DIR")
-        .env_remove("SALVAGE_LISTEN")
-        .env_remove("RUST_LOG");
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("start salvage serve");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("the server printed its address").unwrap();
-        if let Some(rest) = line.split("serving http://").nth(1) {
-            break format!("http://{}", rest.split('/').next().unwrap());
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    Running { child, base }
-}
-
-impl Running {
-    fn stop(mut self) -> std::process::ExitStatus {
-        Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
+use std::process::{Command, Stdio};
+use support::server::{serve, serve_logging};
 
 async fn login(base: &str, login: &str, password: &str) -> reqwest::Response {
     reqwest::Client::new()
@@ -208,7 +157,7 @@ async fn a_stop_lets_requests_in_flight_finish() {
         .json()
         .await
         .unwrap();
-    let pid = server.child.id().to_string();
+    let pid = server.pid().to_string();
     let chunks = futures_util::stream::iter(0..6).then(move |i| {
         let pid = pid.clone();
         async move {
@@ -231,8 +180,7 @@ async fn a_stop_lets_requests_in_flight_finish() {
         .await
         .unwrap();
     assert_eq!(res.status(), 201, "the upload in flight completed");
-    let mut server = server;
-    let status = server.child.wait().unwrap();
+    let status = server.wait();
     assert!(status.success(), "{status:?}");
     // The document is really there: list it with the command line.
     let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
