@@ -1,184 +1,50 @@
-//! Content-addressed blob storage on local disk.
+//! Content-addressed blob storage: local files (the default) or an S3-compatible object store.
 //!
-//! Layout under the root: `ab/cd/abcd…` (the SHA-256 in hex, fanned out over two directory
-//! levels so no directory grows huge) and `staging/` for uploads in progress. Content is written
-//! to staging while it is hashed, flushed to disk, then renamed into place: a reader never sees
-//! a partial blob, and the same content is stored once.
+//! Both keep the same layout under their root: `ab/cd/abcd…` (the SHA-256 in hex, fanned out
+//! over two levels so no directory or listing grows huge) and `staging/` for uploads in
+//! progress. Content is written to staging while it is hashed, then moved into place: a reader
+//! never sees a partial blob, and the same content is stored once. Reference counts live in the
+//! database; a blob store only holds bytes.
 
-use async_trait::async_trait;
+mod local;
+mod s3;
+
+pub use local::LocalBlobStore;
+pub use s3::S3BlobStore;
+
 use rand::RngCore;
-use salvage_core::blob::{BlobReader, BlobStore, StagedBlob};
+use salvage_core::blob::BlobStore;
 use salvage_core::{Error, Result};
-use sha2::{Digest, Sha256};
-use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
-use tokio::fs;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use std::path::Path;
+use std::sync::Arc;
 
-const CHUNK: usize = 64 * 1024;
-
-#[derive(Debug, Clone)]
-pub struct LocalBlobStore {
-    root: PathBuf,
+/// Opens the blob store named by `url`: `s3://bucket/prefix` (endpoint, region and credentials
+/// from the usual `AWS_*` variables), or `file:///path` / a plain path for local files.
+pub async fn open_url(url: &str) -> Result<Arc<dyn BlobStore>> {
+    if url.starts_with("s3://") {
+        return Ok(Arc::new(S3BlobStore::from_env(url)?));
+    }
+    let path = url.strip_prefix("file://").unwrap_or(url);
+    if path.contains("://") {
+        return Err(Error::InvalidInput(format!(
+            "cannot use blob store {url:?}: give s3://bucket/prefix or a local directory"
+        )));
+    }
+    Ok(Arc::new(LocalBlobStore::open(Path::new(path)).await?))
 }
 
-fn blob_error(context: &str, e: std::io::Error) -> Error {
-    Error::Blob(format!("{context}: {e}"))
+/// `ab/cd/abcd…` for a SHA-256 in lower-case hex; anything else is refused, so a name can never
+/// reach outside the store.
+pub(crate) fn fan_out(sha256: &str) -> Result<String> {
+    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        return Err(Error::Blob(format!("{sha256:?} is not a SHA-256 in lower-case hex")));
+    }
+    Ok(format!("{}/{}/{sha256}", &sha256[0..2], &sha256[2..4]))
 }
 
-impl LocalBlobStore {
-    /// Opens (creating if needed) a blob store rooted at `root`.
-    pub async fn open(root: impl Into<PathBuf>) -> Result<Self> {
-        let root = root.into();
-        fs::create_dir_all(root.join("staging"))
-            .await
-            .map_err(|e| blob_error(&format!("cannot create {}", root.display()), e))?;
-        Ok(LocalBlobStore { root })
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    fn path_of(&self, sha256: &str) -> Result<PathBuf> {
-        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-            return Err(Error::Blob(format!("{sha256:?} is not a SHA-256 in lower-case hex")));
-        }
-        Ok(self.root.join(&sha256[0..2]).join(&sha256[2..4]).join(sha256))
-    }
-
-    fn staging_path(&self, key: &str) -> PathBuf {
-        self.root.join("staging").join(key)
-    }
-}
-
-#[async_trait]
-impl BlobStore for LocalBlobStore {
-    async fn stage(&self, reader: &mut (dyn AsyncRead + Unpin + Send)) -> Result<StagedBlob> {
-        let mut random = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut random);
-        let key = hex::encode(random);
-        let path = self.staging_path(&key);
-        let mut file = fs::File::create(&path)
-            .await
-            .map_err(|e| blob_error("cannot create a staging file", e))?;
-        let mut hasher = Sha256::new();
-        let mut size: i64 = 0;
-        let mut buf = vec![0u8; CHUNK];
-        let written: std::io::Result<()> = async {
-            loop {
-                let n = reader.read(&mut buf).await?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                file.write_all(&buf[..n]).await?;
-                size += n as i64;
-            }
-            file.flush().await?;
-            file.sync_all().await
-        }
-        .await;
-        if let Err(e) = written {
-            let _ = fs::remove_file(&path).await;
-            return Err(blob_error("cannot store the upload", e));
-        }
-        Ok(StagedBlob {
-            sha256: hex::encode(hasher.finalize()),
-            size,
-            staging_key: key,
-        })
-    }
-
-    async fn promote(&self, staged: StagedBlob) -> Result<()> {
-        let target = self.path_of(&staged.sha256)?;
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)
-                .await
-                .map_err(|e| blob_error("cannot create a blob directory", e))?;
-        }
-        fs::rename(self.staging_path(&staged.staging_key), &target)
-            .await
-            .map_err(|e| blob_error("cannot move a blob into place", e))
-    }
-
-    async fn discard(&self, staged: StagedBlob) {
-        if let Err(e) = fs::remove_file(self.staging_path(&staged.staging_key)).await {
-            tracing::warn!(key = staged.staging_key, error = %e, "could not remove a staging file");
-        }
-    }
-
-    async fn open(&self, sha256: &str) -> Result<BlobReader> {
-        let file = fs::File::open(self.path_of(sha256)?)
-            .await
-            .map_err(|e| blob_error(&format!("cannot open blob {sha256}"), e))?;
-        Ok(Box::new(file))
-    }
-
-    async fn open_at(&self, sha256: &str, offset: u64) -> Result<BlobReader> {
-        use tokio::io::AsyncSeekExt;
-        let mut file = fs::File::open(self.path_of(sha256)?)
-            .await
-            .map_err(|e| blob_error(&format!("cannot open blob {sha256}"), e))?;
-        file.seek(std::io::SeekFrom::Start(offset))
-            .await
-            .map_err(|e| blob_error(&format!("cannot seek in blob {sha256}"), e))?;
-        Ok(Box::new(file))
-    }
-
-    async fn exists(&self, sha256: &str) -> Result<bool> {
-        fs::try_exists(self.path_of(sha256)?)
-            .await
-            .map_err(|e| blob_error("cannot look for a blob", e))
-    }
-
-    async fn delete(&self, sha256: &str) -> Result<()> {
-        match fs::remove_file(self.path_of(sha256)?).await {
-            Err(e) if e.kind() != ErrorKind::NotFound => Err(blob_error(&format!("cannot delete blob {sha256}"), e)),
-            _ => Ok(()),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn stores_content_under_its_hash_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalBlobStore::open(dir.path()).await.unwrap();
-        let staged = store.stage(&mut &b"hello"[..]).await.unwrap();
-        assert_eq!(
-            staged.sha256,
-            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-        );
-        assert_eq!(staged.size, 5);
-        let sha = staged.sha256.clone();
-        store.promote(staged).await.unwrap();
-        let again = store.stage(&mut &b"hello"[..]).await.unwrap();
-        store.promote(again).await.unwrap();
-        let mut content = String::new();
-        store
-            .open(&sha)
-            .await
-            .unwrap()
-            .read_to_string(&mut content)
-            .await
-            .unwrap();
-        assert_eq!(content, "hello");
-        assert!(store.exists(&sha).await.unwrap());
-        store.delete(&sha).await.unwrap();
-        store.delete(&sha).await.unwrap();
-        assert!(!store.exists(&sha).await.unwrap());
-        assert_eq!(std::fs::read_dir(dir.path().join("staging")).unwrap().count(), 0);
-    }
-
-    #[tokio::test]
-    async fn refuses_names_that_are_not_hashes() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = LocalBlobStore::open(dir.path()).await.unwrap();
-        assert!(store.open("../../etc/passwd").await.is_err());
-        assert!(store.exists(&"A".repeat(64)).await.is_err());
-    }
+/// A fresh random name for a staged upload.
+pub(crate) fn staging_key() -> String {
+    let mut random = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut random);
+    hex::encode(random)
 }

@@ -86,7 +86,11 @@ pub struct ServeArgs {
     /// Database to use [default: SQLite in the data directory], e.g. sqlite:///var/lib/salvage/salvage.db.
     #[arg(long, env = "SALVAGE_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// A TOML file with any of: listen, data_dir, database_url, max_body_bytes, max_soap_bytes, max_upload_bytes,
+    /// Where document content is kept [default: the data directory's blobs/], e.g.
+    /// s3://bucket/prefix (endpoint, region and credentials from the AWS_* variables).
+    #[arg(long, env = "SALVAGE_BLOB_URL")]
+    pub blob_url: Option<String>,
+    /// A TOML file with any of: listen, data_dir, database_url, blob_url, max_body_bytes, max_soap_bytes, max_upload_bytes,
     /// request_timeout_secs, sweep_interval_secs, log_format. Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]
     pub config: Option<PathBuf>,

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::clients::{run_client, script, zeep_python};
+use salvage_testkit::{run_client, script, zeep_python};
 use support::server::demo;
 
 #[test]

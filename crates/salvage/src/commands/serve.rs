@@ -18,6 +18,7 @@ pub struct FileConfig {
     pub listen: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
+    pub blob_url: Option<String>,
     pub max_body_bytes: Option<usize>,
     pub max_soap_bytes: Option<usize>,
     pub max_upload_bytes: Option<u64>,
@@ -68,12 +69,16 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
             .or(file.data_dir)
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
     };
-    let database_url = if args.demo {
-        None
+    // A demo is self-contained: it never touches a configured database or bucket.
+    let (database_url, blob_url) = if args.demo {
+        (None, None)
     } else {
-        args.database_url.clone().or(file.database_url)
+        (
+            args.database_url.clone().or(file.database_url),
+            args.blob_url.clone().or(file.blob_url),
+        )
     };
-    let (repo, store) = open::repository(&data_dir, database_url.as_deref(), true).await?;
+    let (repo, store) = open::repository(&data_dir, database_url.as_deref(), blob_url.as_deref(), true).await?;
 
     let password = if args.demo {
         Some(demo::ADMIN_PASSWORD.to_owned())
