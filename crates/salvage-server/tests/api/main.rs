@@ -4,6 +4,8 @@ mod admin;
 mod inforouter;
 mod inforouter_admin;
 mod inforouter_folders;
+mod scene7;
+mod scene7_trash;
 mod security;
 mod story;
 mod support;
