@@ -158,15 +158,18 @@ impl Repository {
     }
 
     pub async fn create_tenant(&self, actor: &Actor, name: &str) -> Result<Tenant> {
+        self.create_tenant_with(actor, name, TrashSettings::default()).await
+    }
+
+    /// Creates a tenant with its own trash policy (a system administrator's task).
+    pub async fn create_tenant_with(&self, actor: &Actor, name: &str, settings: TrashSettings) -> Result<Tenant> {
         self.require_system_admin(actor).await?;
         name::validate(name)?;
         let mut tx = self.store.write().await?;
         if tx.tenant_by_name(name).await?.is_some() {
             return Err(Error::NameConflict(name.to_owned()));
         }
-        let tenant = tx
-            .insert_tenant(name, TrashSettings::default(), self.clock.now())
-            .await?;
+        let tenant = tx.insert_tenant(name, settings, self.clock.now()).await?;
         ensure_admin_group(tx.as_mut(), tenant.id).await?;
         tx.commit().await?;
         Ok(tenant)
@@ -362,6 +365,51 @@ impl Repository {
         tx.insert_session(&auth::ticket_hash(&ticket), &session).await?;
         tx.commit().await?;
         Ok((ticket, actor))
+    }
+
+    /// Checks a login without opening a session, for protocols that send credentials with every
+    /// request. Unknown users and wrong passwords are one failure; a disabled account is refused
+    /// with `PermissionDenied`, but only once its password was right.
+    pub async fn check_login(&self, login: &str, password: &str) -> Result<User> {
+        let user = self.store.read().await?.user_by_login(login).await?;
+        let hash = user
+            .as_ref()
+            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
+            .to_owned();
+        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
+        match user {
+            Some(u) if ok && u.enabled => Ok(u),
+            Some(_) if ok => Err(Error::PermissionDenied("this account is disabled".into())),
+            _ => Err(Error::AuthenticationFailed),
+        }
+    }
+
+    /// The actor for `user` in `tenant`: "not found" unless the tenant exists and the user is a
+    /// member of it (or a system administrator), so other tenants look like unknown ones.
+    pub async fn actor_for(&self, user: &User, tenant: TenantId) -> Result<Actor> {
+        let mut tx = self.store.read().await?;
+        if tx.tenant(tenant).await?.is_none() {
+            return Err(Error::not_found("tenant"));
+        }
+        actor_in(tx.as_mut(), user, tenant).await.map_err(|e| match e {
+            Error::PermissionDenied(_) => Error::not_found("tenant"),
+            e => e,
+        })
+    }
+
+    /// The tenants a user may act in, with the role in each (every tenant, for a system
+    /// administrator), in the order of their creation.
+    pub async fn memberships_of(&self, user: &User) -> Result<Vec<(Tenant, Role)>> {
+        let mut tx = self.store.read().await?;
+        let mut found = Vec::new();
+        for tenant in tx.tenants().await? {
+            match tx.membership(user.id, tenant.id).await? {
+                Some(m) => found.push((tenant, m.role)),
+                None if user.is_system_admin => found.push((tenant, Role::IpsAdmin)),
+                None => {}
+            }
+        }
+        Ok(found)
     }
 
     /// Resolves a ticket to its actor and slides the session's expiry forward. Only an expired

@@ -191,10 +191,13 @@ pub trait StoreTx: Send {
     /// Marks every unmarked child of `parent` except `keep` with `record` (restoring one item
     /// out of a trashed folder leaves its siblings in the same deletion).
     async fn mark_children_except(&mut self, parent: NodeId, keep: NodeId, record: RecordId) -> Result<u64>;
-    /// Moves matching user-bin records to the system bin, auditing each; returns how many.
+    /// Moves matching user-bin records (`record`: only that one) to the system bin, auditing
+    /// each; returns how many.
+    #[allow(clippy::too_many_arguments)]
     async fn move_to_system_bin(
         &mut self,
         tenant: TenantId,
+        record: Option<RecordId>,
         deleted_by: Option<UserId>,
         deleted_before: Option<DateTime<Utc>>,
         actor: Option<UserId>,

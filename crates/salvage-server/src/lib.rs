@@ -1,6 +1,7 @@
 //! The HTTP faces of salvage. Each face maps its wire format to calls on
 //! `salvage_core::Repository` and the core's errors back to its own conventions; business rules
-//! stay in the core. Today: the JSON REST API (`/api/v1`) and the operational endpoints.
+//! stay in the core: the JSON REST API (`/api/v1`), the infoRouter and Scene7 SOAP services, and
+//! the operational endpoints.
 
 mod auth;
 pub mod inforouter;
@@ -8,6 +9,7 @@ mod jobs;
 pub mod ops;
 pub mod problem;
 pub mod rest;
+pub mod scene7;
 pub mod soap;
 mod state;
 
@@ -40,6 +42,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .route("/metrics", get(ops::metrics))
         .nest("/api/v1", api)
         .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
+        .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .fallback(ops::not_found)
         // Layers wrap what was added before them: the 408 of the API's timeout (see
         // `rest::router`) is turned into a problem and counted like any other response.

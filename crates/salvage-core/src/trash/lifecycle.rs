@@ -41,6 +41,7 @@ impl Repository {
         let n = tx
             .move_to_system_bin(
                 actor.tenant_id,
+                None,
                 deleted_by,
                 None,
                 Some(actor.user_id),
@@ -135,7 +136,15 @@ impl Repository {
                 let mut tx = self.store.write().await?;
                 let before = now - Duration::days(s.user_bin_days.into());
                 report.moved_to_system_bin += tx
-                    .move_to_system_bin(tenant.id, None, Some(before), None, AuditAction::MoveToSystemBin, now)
+                    .move_to_system_bin(
+                        tenant.id,
+                        None,
+                        None,
+                        Some(before),
+                        None,
+                        AuditAction::MoveToSystemBin,
+                        now,
+                    )
                     .await?;
                 tx.commit().await?;
             }

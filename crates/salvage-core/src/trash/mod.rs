@@ -1,9 +1,11 @@
 //! The trash engine (DESIGN.md §3). A deletion inserts one record and marks one node, whatever
 //! the size of the subtree beneath it; a restore unmarks. Nothing is copied and no id changes.
 
+mod items;
 mod lifecycle;
 mod restore;
 
+pub use items::{ItemState, LocatedItem};
 pub use lifecycle::{PurgeResult, SweepReport};
 pub use restore::{
     BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Restored, Target, TrashItem,
@@ -12,28 +14,53 @@ pub use restore::{
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::repository::{live_node, name_path, require_admin, right_on, Page, Repository};
-use crate::store::{TrashCursor, TrashFilter};
+use crate::store::{StoreTx, TrashCursor, TrashFilter};
 
 impl Repository {
     /// Moves a document or folder (with everything beneath it) to the caller's recycle bin.
     pub async fn delete(&self, actor: &Actor, id: NodeId) -> Result<TrashRecord> {
-        if !actor.role.may_work_trash() {
-            return Err(Error::PermissionDenied(format!(
-                "the role {} may not delete",
-                actor.role.as_str()
-            )));
-        }
+        require_trash_role(actor, "delete")?;
         let mut tx = self.store.write().await?;
-        let node = live_node(tx.as_mut(), actor, id).await?;
+        let record = self.delete_in(tx.as_mut(), actor, id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Deletes many items in one transaction, each in a savepoint of its own, so a refused item
+    /// changes nothing and never stops the others (DESIGN.md §3 rule 7).
+    pub async fn delete_many(&self, actor: &Actor, ids: &[NodeId]) -> Result<Vec<Result<TrashRecord>>> {
+        require_trash_role(actor, "delete")?;
+        let mut tx = self.store.write().await?;
+        let mut results = Vec::with_capacity(ids.len());
+        for &id in ids {
+            tx.savepoint().await?;
+            match self.delete_in(tx.as_mut(), actor, id).await {
+                Ok(record) => {
+                    tx.release_savepoint().await?;
+                    results.push(Ok(record));
+                }
+                Err(e @ (Error::Storage(_) | Error::Blob(_))) => return Err(e),
+                Err(e) => {
+                    tx.rollback_to_savepoint().await?;
+                    results.push(Err(e));
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    async fn delete_in(&self, tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<TrashRecord> {
+        let node = live_node(tx, actor, id).await?;
         if node.kind == NodeKind::Library {
             require_admin(actor)?;
         }
-        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+        if !right_on(tx, actor, &node).await?.can_change() {
             return Err(Error::PermissionDenied(format!("you may not delete {:?}", node.name)));
         }
         let now = self.clock.now();
         let stats = tx.subtree_stats(&node).await?;
-        let original_path = name_path(tx.as_mut(), actor.tenant_id, &node).await?;
+        let original_path = name_path(tx, actor.tenant_id, &node).await?;
         let record = tx
             .insert_record(&NewTrashRecord {
                 tenant_id: actor.tenant_id,
@@ -62,7 +89,6 @@ impl Repository {
             to_path: String::new(),
         })
         .await?;
-        tx.commit().await?;
         tracing::info!(
             record = record.id,
             node = node.id,
@@ -81,9 +107,9 @@ impl Repository {
         after: Option<TrashCursor>,
         limit: u32,
     ) -> Result<Page<TrashRecord, TrashCursor>> {
-        let filter = visible_filter(actor, filter)?;
         let limit = limit.clamp(1, 10_000);
         let mut tx = self.store.read().await?;
+        let filter = visible_filter(actor, filter, restore_policy(tx.as_mut(), actor).await?)?;
         let mut items = tx.records(actor.tenant_id, &filter, after, limit + 1).await?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
@@ -98,15 +124,17 @@ impl Repository {
     }
 
     pub async fn trash_count(&self, actor: &Actor, filter: &TrashFilter) -> Result<i64> {
-        let filter = visible_filter(actor, filter)?;
-        self.store.read().await?.count_records(actor.tenant_id, &filter).await
+        let mut tx = self.store.read().await?;
+        let filter = visible_filter(actor, filter, restore_policy(tx.as_mut(), actor).await?)?;
+        tx.count_records(actor.tenant_id, &filter).await
     }
 
     /// One trash record, if the caller may see it.
     pub async fn trash_record(&self, actor: &Actor, id: RecordId) -> Result<TrashRecord> {
         let mut tx = self.store.read().await?;
+        let policy = restore_policy(tx.as_mut(), actor).await?;
         match tx.record(actor.tenant_id, id).await? {
-            Some(r) if actor.is_admin || r.deleted_by == actor.user_id => Ok(r),
+            Some(r) if may_see(actor, &r, policy) => Ok(r),
             _ => Err(Error::not_found(format!("trash item {id}"))),
         }
     }
@@ -130,10 +158,42 @@ impl Repository {
     }
 }
 
+fn require_trash_role(actor: &Actor, what: &str) -> Result<()> {
+    if actor.role.may_work_trash() {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(format!(
+            "the role {} may not {what}",
+            actor.role.as_str()
+        )))
+    }
+}
+
+/// The restore policy of the caller's tenant.
+pub(crate) async fn restore_policy(tx: &mut dyn StoreTx, actor: &Actor) -> Result<RestorePolicy> {
+    Ok(tx
+        .tenant(actor.tenant_id)
+        .await?
+        .ok_or_else(|| Error::not_found("tenant"))?
+        .settings
+        .restore_policy)
+}
+
+/// Whether everyone who may work the trash sees every deletion: where anyone may restore
+/// anything, hiding other users' deletions would only hide what they may restore.
+fn sees_whole_trash(actor: &Actor, policy: RestorePolicy) -> bool {
+    actor.is_admin || (policy == RestorePolicy::AnyTrashRole && actor.role.may_work_trash())
+}
+
+/// Whether the caller may see one deletion.
+pub(crate) fn may_see(actor: &Actor, record: &TrashRecord, policy: RestorePolicy) -> bool {
+    sees_whole_trash(actor, policy) || record.deleted_by == actor.user_id
+}
+
 /// Narrows a filter to what the caller may see.
-fn visible_filter(actor: &Actor, filter: &TrashFilter) -> Result<TrashFilter> {
+fn visible_filter(actor: &Actor, filter: &TrashFilter, policy: RestorePolicy) -> Result<TrashFilter> {
     let mut filter = filter.clone();
-    if !actor.is_admin {
+    if !sees_whole_trash(actor, policy) {
         match filter.deleted_by {
             Some(other) if other != actor.user_id => {
                 return Err(Error::PermissionDenied(

@@ -6,6 +6,8 @@ mod inforouter_admin;
 mod inforouter_documents;
 mod inforouter_folders;
 mod inforouter_security;
+mod scene7;
+mod scene7_trash;
 mod security;
 mod story;
 mod support;

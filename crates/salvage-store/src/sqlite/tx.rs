@@ -949,20 +949,21 @@ impl StoreTx for SqliteTx {
     async fn move_to_system_bin(
         &mut self,
         tenant: TenantId,
+        record: Option<RecordId>,
         deleted_by: Option<UserId>,
         deleted_before: Option<DateTime<Utc>>,
         actor: Option<UserId>,
         action: AuditAction,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let condition =
-            "tenant_id = ?1 AND stage = 0 AND (?2 IS NULL OR deleted_by = ?2) AND (?3 IS NULL OR deleted_at < ?3)";
+        let condition = "tenant_id = ?1 AND stage = 0 AND (?2 IS NULL OR deleted_by = ?2) AND (?3 IS NULL OR deleted_at < ?3) AND (?4 IS NULL OR id = ?4)";
         sqlx::query(&format!(
-            "INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, kind, name, from_path, to_path) SELECT tenant_id, ?4, ?5, ?6, id, root_node_id, kind, name, original_path, '' FROM trash_records WHERE {condition}"
+            "INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, kind, name, from_path, to_path) SELECT tenant_id, ?5, ?6, ?7, id, root_node_id, kind, name, original_path, '' FROM trash_records WHERE {condition}"
         ))
         .bind(tenant)
         .bind(deleted_by)
         .bind(deleted_before.map(ms))
+        .bind(record)
         .bind(ms(now))
         .bind(actor)
         .bind(action.as_str())
@@ -970,11 +971,12 @@ impl StoreTx for SqliteTx {
         .await
         .map_err(storage_error)?;
         let done = sqlx::query(&format!(
-            "UPDATE trash_records SET stage = 1, stage_changed_at = ?4 WHERE {condition}"
+            "UPDATE trash_records SET stage = 1, stage_changed_at = ?5 WHERE {condition}"
         ))
         .bind(tenant)
         .bind(deleted_by)
         .bind(deleted_before.map(ms))
+        .bind(record)
         .bind(ms(now))
         .execute(&mut *self.tx)
         .await

@@ -1032,3 +1032,71 @@ async fn a_large_subtree_is_deleted_and_restored_whole() {
     );
     w.assert_consistent().await;
 }
+
+// Rules 7 and 9 item by item: a batch delete reports per item; a single item emptied out of a
+// deleted folder goes to the system bin alone, and the rest of that deletion stays restorable.
+#[tokio::test]
+async fn single_items_are_deleted_located_and_emptied_on_their_own() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let folder = w.folder(&w.admin, &lib, "F").await;
+    let a = w.doc(&w.admin, &folder, "a.jpg", "aa").await;
+    let b = w.doc(&w.admin, &folder, "b.jpg", "bbb").await;
+    let c = w.doc(&w.admin, &lib, "c.jpg", "c").await;
+
+    let results = w.repo.delete_many(&w.admin, &[c.id, 987_654, c.id]).await.unwrap();
+    assert!(results[0].is_ok());
+    assert!(matches!(results[1], Err(Error::NotFound(_))));
+    assert!(matches!(results[2], Err(Error::NotFound(_))), "already in the trash");
+    w.repo.delete(&w.admin, folder.id).await.unwrap();
+
+    let located = w
+        .repo
+        .locate_items(&w.admin, &[a.id, c.id, lib.id, 987_654])
+        .await
+        .unwrap();
+    let states: Vec<_> = located.iter().map(|l| l.as_ref().map(|l| l.state)).collect();
+    use salvage_core::trash::ItemState::*;
+    assert_eq!(
+        states,
+        [
+            Some(Trashed(Stage::UserBin)),
+            Some(Trashed(Stage::UserBin)),
+            Some(Live),
+            None
+        ]
+    );
+    assert_eq!(located[0].as_ref().unwrap().folders, ["L", "F"]);
+    let members = w.repo.trash_members(&w.admin, None, 100).await.unwrap();
+    let mut ids: Vec<NodeId> = members.iter().map(|m| m.node.id).collect();
+    ids.sort();
+    assert_eq!(ids, [folder.id, a.id, b.id, c.id]);
+
+    let emptied = w.repo.empty_items(&w.admin, &[a.id, lib.id, 987_654]).await.unwrap();
+    assert!(emptied[0].is_ok());
+    assert!(matches!(emptied[1], Err(Error::NotInTrash(Some(_)))));
+    assert!(matches!(emptied[2], Err(Error::NotInTrash(None))));
+    let located = w.repo.locate_items(&w.admin, &[a.id, b.id]).await.unwrap();
+    assert_eq!(located[0].as_ref().unwrap().state, Trashed(Stage::SystemBin));
+    assert_eq!(located[1].as_ref().unwrap().state, Trashed(Stage::UserBin));
+    assert_eq!(
+        w.all_trash().await.len(),
+        3,
+        "the emptied item has a deletion of its own"
+    );
+
+    // Restoring the folder's deletion brings it back without the emptied item.
+    let folder_record = w
+        .all_trash()
+        .await
+        .into_iter()
+        .find(|r| r.root_node_id == folder.id)
+        .unwrap();
+    w.repo
+        .restore_one(&w.admin, TrashItem::Record(folder_record.id), RestoreOptions::default())
+        .await
+        .unwrap();
+    assert!(w.exists("/L/F/b.jpg").await);
+    assert!(!w.exists("/L/F/a.jpg").await);
+    w.assert_consistent().await;
+}

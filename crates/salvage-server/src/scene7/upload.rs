@@ -1,0 +1,235 @@
+//! Uploads the IPS way (spec §15): the `/scene7/UploadFile` multipart servlet, and the
+//! `uploadPost` operation with the same parameters.
+//!
+//! IPS runs uploads as jobs that a client opens with `jobName`, continues with the returned
+//! `jobHandle` and ends with `endJob`. salvage stores each file while its POST is read, so a
+//! job is finished when its last POST is answered; the handle only lets a client carry on with
+//! the same job as it would with IPS.
+
+use super::auth::{self, Access, Company, RequestOptions};
+use super::faults::{self, Fault};
+use super::xml::{Out, Params};
+use super::{is_ips_namespace, Call, Operation, UNVERSIONED_NS};
+use crate::soap::{self, read_document, Element};
+use crate::state::AppState;
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::{Multipart, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::TryStreamExt;
+use salvage_core::Error;
+use tokio_util::io::StreamReader;
+
+pub const OPERATIONS: &[Operation] = &[Operation {
+    name: "uploadPost",
+    access: Access::Upload,
+}];
+
+pub async fn run(call: &Call<'_>) -> Option<Result<Out, Fault>> {
+    Some(match call.op.name {
+        "uploadPost" => upload_post(call).await,
+        _ => return None,
+    })
+}
+
+/// The job handle of a POST: the one it continues, or a new one for its `jobName`.
+fn job_handle(company: &Company, params: &Params<'_>, now: chrono::DateTime<chrono::Utc>) -> Result<String, Fault> {
+    if let Some(handle) = params.optional("jobHandle") {
+        return Ok(handle.to_owned());
+    }
+    let name = params.optional("jobName").ok_or_else(|| Fault::missing("jobName"))?;
+    Ok(format!("j|{}||{name}|{}", company.tenant.id, now.timestamp_millis()))
+}
+
+/// uploadPost(companyHandle, jobName | jobHandle, …): opens or continues a job. Over SOAP no
+/// file travels, so there is nothing to store.
+async fn upload_post(call: &Call<'_>) -> Result<Out, Fault> {
+    let company = call.company().await?;
+    let handle = job_handle(&company, &call.params, call.state.repo.clock().now())?;
+    Ok(call.reply().field("jobHandle", handle))
+}
+
+/// A servlet reply: a bare document, not a SOAP envelope.
+fn reply(status: StatusCode, body: String) -> Response {
+    let mut response = (status, format!("<?xml version='1.0' encoding='UTF-8'?>{body}")).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml;charset=utf-8"));
+    response
+}
+
+fn fault_reply(options: &RequestOptions, fault: &Fault) -> Response {
+    tracing::info!(code = fault.code, reason = %fault.reason, "Scene7 upload fault");
+    let status = options
+        .fault_status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = format!(
+        "<tns:{el} xmlns:tns=\"{UNVERSIONED_NS}\"><tns:code>{code}</tns:code><tns:reason>{reason}</tns:reason></tns:{el}>",
+        el = fault.kind.element(),
+        code = fault.code,
+        reason = soap::escape(&fault.reason)
+    );
+    reply(status, body)
+}
+
+/// What the parts before the files said.
+struct Job {
+    options: RequestOptions,
+    params: Option<Element>,
+}
+
+/// `POST /scene7/UploadFile`: `auth` (an `authHeader` document), `uploadParams` (an
+/// `uploadPostParam` document), then one or more files.
+pub async fn servlet(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let mut job = Job {
+        options: RequestOptions::read(&[], &headers),
+        params: None,
+    };
+    match receive(&state, &headers, multipart, &mut job).await {
+        Ok(body) => reply(StatusCode::OK, body),
+        Err(fault) => fault_reply(&job.options, &fault),
+    }
+}
+
+fn bad_request(why: impl std::fmt::Display) -> Fault {
+    Fault::ips(
+        faults::INVALID_REQUEST_XML,
+        format!("The upload could not be read: {why}"),
+    )
+}
+
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+    job: &mut Job,
+) -> Result<String, Fault> {
+    let mut multipart = multipart.map_err(|e| bad_request(e.body_text()))?;
+    let mut ready: Option<(Company, String, Vec<String>, bool)> = None;
+    let mut stored = 0usize;
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad_request(e.body_text()))? {
+        match field.name().unwrap_or_default() {
+            "auth" => {
+                let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
+                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+                job.options = RequestOptions::read(std::slice::from_ref(&doc), headers);
+            }
+            "uploadParams" | "uploadPostParams" => {
+                let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
+                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+                if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
+                    return Err(bad_request(
+                        "uploadParams must be an uploadPostParam document in an IPS namespace",
+                    ));
+                }
+                job.params = Some(doc);
+            }
+            _ if field.file_name().is_some() => {
+                if ready.is_none() {
+                    ready = Some(open(state, job).await?);
+                }
+                let Some((company, _, folder, overwrite)) = &ready else {
+                    unreachable!("opened above")
+                };
+                store(state, company, job, folder, *overwrite, field).await?;
+                stored += 1;
+            }
+            // Other form fields carry nothing salvage needs.
+            _ => {}
+        }
+    }
+    let (company, handle) = match ready {
+        Some((company, handle, _, _)) => (company, handle),
+        None => {
+            let (company, handle, _, _) = open(state, job).await?;
+            (company, handle)
+        }
+    };
+    tracing::info!(company = company.tenant.id, files = stored, job = %handle, "Scene7 upload");
+    let ns = job
+        .params
+        .as_ref()
+        .and_then(|p| p.namespace.clone())
+        .unwrap_or_else(|| UNVERSIONED_NS.to_owned());
+    Ok(Out::new("uploadPostReturn").field("jobHandle", handle).render(&ns))
+}
+
+/// Authenticates the caller and reads the job's parameters: its company, handle, destination
+/// folder names and whether existing assets are overwritten.
+async fn open(state: &AppState, job: &Job) -> Result<(Company, String, Vec<String>, bool), Fault> {
+    let user = auth::authenticate(state, job.options.credentials.as_ref()).await?;
+    let doc = job.params.as_ref().ok_or_else(|| Fault::missing("uploadParams"))?;
+    let params = Params(doc);
+    let company = auth::company(
+        state,
+        &user,
+        params.required("companyHandle")?,
+        "uploadPost",
+        Access::Upload,
+    )
+    .await?;
+    let handle = job_handle(&company, &params, state.repo.clock().now())?;
+    let folder = super::folders::relative_names(company.name(), params.optional("destFolder").unwrap_or_default());
+    if folder.is_empty() {
+        return Err(Fault::invalid(
+            "destFolder",
+            "assets are kept in folders, not at the company root",
+        ));
+    }
+    let overwrite = match params.element("uploadParams") {
+        Some(job) => Params(job).bool("overwrite")?.unwrap_or(true),
+        None => true,
+    };
+    Ok((company, handle, folder, overwrite))
+}
+
+/// Stores one file part into the destination folder, creating it if needed.
+async fn store(
+    state: &AppState,
+    company: &Company,
+    job: &Job,
+    folder: &[String],
+    overwrite: bool,
+    field: Field<'_>,
+) -> Result<(), Fault> {
+    let params = job.params.as_ref().map(Params);
+    let given = params.as_ref().and_then(|p| p.optional("fileName"));
+    let from_part = field.file_name().unwrap_or_default().to_owned();
+    // Clients send names with the path they came from (`Co/UploadFileServlet…//123-1.jpg`).
+    let name = given
+        .unwrap_or(&from_part)
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if name.is_empty() {
+        return Err(Fault::missing("fileName"));
+    }
+    let actor = &company.actor;
+    let path = format!("/{}", folder.join("/"));
+    let parent = state
+        .repo
+        .ensure_folder_path(actor, &path)
+        .await
+        .map_err(|e| Fault::from_core(&e, "destFolder"))?;
+    if !overwrite {
+        match state.repo.resolve(actor, &format!("{path}/{name}")).await {
+            Ok(_) => return Err(Fault::from_core(&Error::NameConflict(name), "asset")),
+            Err(Error::NotFound(_)) => {}
+            Err(e) => return Err(Fault::from_core(&e, "fileName")),
+        }
+    }
+    let stream = field.map_err(std::io::Error::other);
+    let mut reader = Box::pin(StreamReader::new(stream));
+    state
+        .repo
+        .upload(actor, parent.id, &name, &mut reader)
+        .await
+        .map_err(|e| Fault::from_core(&e, "asset"))?;
+    Ok(())
+}
