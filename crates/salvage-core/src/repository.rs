@@ -716,11 +716,36 @@ impl Repository {
         Ok(Page { items, next })
     }
 
-    /// Every live item below `root`, in path order (at most `limit`).
+    /// Every live item below `root` the caller may list, in path order (at most `limit` are
+    /// considered). A folder below `root` with an access list of its own decides for its subtree;
+    /// those folders are read from the listing itself, so the check costs one query per such
+    /// folder, not one per item.
     pub async fn descendants(&self, actor: &Actor, root: NodeId, limit: u32) -> Result<Vec<Node>> {
         let mut tx = self.store.read().await?;
         let root = live_node(tx.as_mut(), actor, root).await?;
-        tx.unmarked_below(actor.tenant_id, &root, limit).await
+        if !right_on(tx.as_mut(), actor, &root).await?.can_list() {
+            return Err(Error::not_found("folder"));
+        }
+        let mut nodes = tx.unmarked_below(actor.tenant_id, &root, limit).await?;
+        if actor.is_admin {
+            return Ok(nodes);
+        }
+        // (path, listable) of every folder below root that sets its own list, in path order.
+        let mut scopes: Vec<(String, bool)> = Vec::new();
+        for folder in nodes.iter().filter(|n| n.kind.is_container() && !n.acl_inherited) {
+            let entries = tx.access_list(folder.id).await?;
+            scopes.push((folder.path.clone(), effective_right(actor, Some(&entries)).can_list()));
+        }
+        nodes.retain(|n| {
+            // The deepest such folder on the node's path decides; with none, the root's right
+            // (already checked) applies.
+            scopes
+                .iter()
+                .rev()
+                .find(|(path, _)| n.path.starts_with(path.as_str()))
+                .is_none_or(|(_, listable)| *listable)
+        });
+        Ok(nodes)
     }
 
     pub async fn rename(&self, actor: &Actor, id: NodeId, new_name: &str) -> Result<Node> {

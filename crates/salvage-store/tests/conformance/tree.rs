@@ -241,3 +241,52 @@ async fn items_behind_no_access_are_not_found_by_id() {
     ));
     assert_eq!(w.repo.node(&w.admin, doc.id).await.unwrap().id, doc.id);
 }
+
+#[tokio::test]
+async fn descendants_leave_out_what_the_caller_may_not_list() {
+    let w = world().await;
+    let bob = w.user("bob", Role::IpsUser).await;
+    let lib = w.library("L").await;
+    let open = w.folder(&w.admin, &lib, "Open").await;
+    let closed = w.folder(&w.admin, &lib, "Closed").await;
+    let reopened = w.folder(&w.admin, &closed, "Reopened").await;
+    w.doc(&w.admin, &open, "a.txt", "a").await;
+    w.doc(&w.admin, &closed, "secret.txt", "s").await;
+    w.doc(&w.admin, &reopened, "shared.txt", "r").await;
+    let only = |principal, right| [AclEntry { principal, right }];
+    w.repo
+        .set_access_list(
+            &w.admin,
+            closed.id,
+            false,
+            &only(Principal::Members, Right::NoAccess),
+            false,
+        )
+        .await
+        .unwrap();
+    w.repo
+        .set_access_list(
+            &w.admin,
+            reopened.id,
+            false,
+            &only(Principal::User(bob.user_id), Right::Read),
+            false,
+        )
+        .await
+        .unwrap();
+    let names = |nodes: Vec<Node>| nodes.into_iter().map(|n| n.name).collect::<Vec<_>>();
+    let seen = names(w.repo.descendants(&bob, lib.id, 100).await.unwrap());
+    assert!(seen.contains(&"a.txt".to_owned()), "{seen:?}");
+    assert!(!seen.contains(&"Closed".to_owned()), "{seen:?}");
+    assert!(!seen.contains(&"secret.txt".to_owned()), "{seen:?}");
+    assert!(
+        seen.contains(&"Reopened".to_owned()) && seen.contains(&"shared.txt".to_owned()),
+        "{seen:?}"
+    );
+    assert_eq!(names(w.repo.descendants(&w.admin, lib.id, 100).await.unwrap()).len(), 6);
+    // A root the caller may not list is not found, as everywhere else.
+    assert!(matches!(
+        w.repo.descendants(&bob, closed.id, 100).await,
+        Err(Error::NotFound(_))
+    ));
+}
