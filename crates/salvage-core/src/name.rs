@@ -46,11 +46,21 @@ pub fn restored_candidate(name: &str, n: u32) -> String {
     } else {
         format!(" (restored {n})")
     };
-    let (stem, ext) = match name.rfind('.') {
+    let (stem, ext) = split_extension(name);
+    format!("{stem}{suffix}{ext}")
+}
+
+/// `report.pdf` → (`report`, `.pdf`); a leading dot (".profile") is not an extension.
+pub fn split_extension(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
         Some(dot) if dot > 0 => name.split_at(dot),
         _ => (name, ""),
-    };
-    format!("{stem}{suffix}{ext}")
+    }
+}
+
+/// A name without its extension.
+pub fn stem(name: &str) -> &str {
+    split_extension(name).0
 }
 
 #[cfg(test)]

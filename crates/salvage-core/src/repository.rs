@@ -716,6 +716,18 @@ impl Repository {
         Ok(Page { items, next })
     }
 
+    /// The documents of the tenant, live or in the trash, whose name without its extension is
+    /// `stem` (in any case). For faces whose asset names are unique per tenant, not per folder.
+    pub async fn documents_named(&self, actor: &Actor, stem: &str) -> Result<Vec<Node>> {
+        let key = name::key(stem);
+        let mut tx = self.store.read().await?;
+        let found = tx.documents_named(actor.tenant_id, &key, 1000).await?;
+        Ok(found
+            .into_iter()
+            .filter(|n| name::key(name::stem(&n.name)) == key)
+            .collect())
+    }
+
     /// Every live item below `root` the caller may list, in path order (at most `limit` are
     /// considered). A folder below `root` with an access list of its own decides for its subtree;
     /// those folders are read from the listing itself, so the check costs one query per such

@@ -135,6 +135,10 @@ pub trait StoreTx: Send {
     /// below a marked node, the rest of that deletion.
     async fn unmarked_below(&mut self, tenant: TenantId, root: &Node, limit: u32) -> Result<Vec<Node>>;
 
+    /// Documents of the tenant, live or in the trash, whose name key is `stem_key` or starts
+    /// with `stem_key` followed by a dot (at most `limit`), by id.
+    async fn documents_named(&mut self, tenant: TenantId, stem_key: &str, limit: u32) -> Result<Vec<Node>>;
+
     // --- documents ------------------------------------------------------------------------
     /// Adds a version pointing at blob `sha256` and takes a reference on that blob.
     async fn insert_version(

@@ -573,19 +573,13 @@ async fn rename_asset(call: &Call<'_>) -> Result<Out, Fault> {
     let node = live_asset(call, &company, "assetHandle", call.params.required("assetHandle")?).await?;
     let new_name = call.params.required("newName")?;
     if call.params.bool("validateName")?.unwrap_or(false) {
-        let taken = |other: &Node| other.id != node.id && stem(&other.name).eq_ignore_ascii_case(new_name);
-        let trashed = call
+        let named = call
             .state
             .repo
-            .trash_members(&company.actor, None, MAX_ITEMS)
+            .documents_named(&company.actor, new_name)
             .await
             .map_err(|e| Fault::from_core(&e, "asset"))?;
-        let live = all_live_assets(call, &company).await?;
-        if live.iter().any(|a| taken(&a.node))
-            || trashed
-                .iter()
-                .any(|t| t.node.kind == NodeKind::Document && taken(&t.node))
-        {
+        if named.iter().any(|other| other.id != node.id) {
             return Err(Fault::ips(
                 faults::EXCEPTION,
                 format!("Asset ID '{new_name}' is already in use."),

@@ -188,6 +188,28 @@ async fn open(state: &AppState, job: &Job) -> Result<(Company, String, Vec<Strin
     Ok((company, handle, folder, overwrite))
 }
 
+/// `name`, or, when its IPS id (the name without extension) is taken anywhere in the company by
+/// a live or trashed asset, the first `name-1.ext`, `name-2.ext`… that is free: IPS ids are unique
+/// per company, and a trashed asset keeps its id until it is purged.
+async fn free_name(state: &AppState, company: &Company, name: &str) -> Result<String, Fault> {
+    let (stem, ext) = salvage_core::name::split_extension(name);
+    for n in 0u32..1000 {
+        let candidate_stem = if n == 0 { stem.to_owned() } else { format!("{stem}-{n}") };
+        let taken = state
+            .repo
+            .documents_named(&company.actor, &candidate_stem)
+            .await
+            .map_err(|e| Fault::from_core(&e, "asset"))?;
+        if taken.is_empty() {
+            return Ok(format!("{candidate_stem}{ext}"));
+        }
+    }
+    Err(Fault::ips(
+        faults::EXCEPTION,
+        format!("No free asset id is left for '{stem}'."),
+    ))
+}
+
 /// Stores one file part into the destination folder, creating it if needed.
 async fn store(
     state: &AppState,
@@ -217,13 +239,13 @@ async fn store(
         .ensure_folder_path(actor, &path)
         .await
         .map_err(|e| Fault::from_core(&e, "destFolder"))?;
-    if !overwrite {
-        match state.repo.resolve(actor, &format!("{path}/{name}")).await {
-            Ok(_) => return Err(Fault::from_core(&Error::NameConflict(name), "asset")),
-            Err(Error::NotFound(_)) => {}
-            Err(e) => return Err(Fault::from_core(&e, "fileName")),
-        }
-    }
+    let name = match state.repo.resolve(actor, &format!("{path}/{name}")).await {
+        // The same asset again: a new version, unless the job forbids overwriting.
+        Ok(_) if overwrite => name,
+        Ok(_) => return Err(Fault::from_core(&Error::NameConflict(name), "asset")),
+        Err(Error::NotFound(_)) => free_name(state, company, &name).await?,
+        Err(e) => return Err(Fault::from_core(&e, "fileName")),
+    };
     let stream = field.map_err(std::io::Error::other);
     let mut reader = Box::pin(StreamReader::new(stream));
     state

@@ -594,6 +594,30 @@ async fn files_are_uploaded_through_the_upload_servlet() {
         ]
     );
 
+    // IPS ids are unique in the company: `logo` is taken in another folder, so the upload gets a
+    // numeral; the same file again in the same folder is a new version of it.
+    let again = format!(
+        "{}{}{}{}--{boundary}--\r\n",
+        part("auth", "", &format!("<authHeader xmlns=\"{ns}\"><user>{ann}</user><password>{PASSWORD}</password></authHeader>")),
+        part("uploadParams", "", &format!("<uploadPostParam xmlns=\"{ns}\"><companyHandle>{c}</companyHandle><jobName>upload-2</jobName><destFolder>Acme/Images/incoming/</destFolder><uploadParams><overwrite>true</overwrite></uploadParams></uploadPostParam>")),
+        part("file1", "; filename=\"logo.jpg\"", "another logo"),
+        part("file2", "; filename=\"other.png\"", "PNG bytes, version two"),
+    );
+    let res = post(again).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let r = call(
+        &s,
+        &Auth::user(&ann),
+        V2008,
+        "searchAssets",
+        &format!("<companyHandle>{c}</companyHandle><folder>f|Acme/Images/incoming/</folder>"),
+    )
+    .await;
+    let ret = r.ret("searchAssets", V2008);
+    let mut names: Vec<&str> = items(&ret, "assetArray").iter().map(|a| text(a, "fileName")).collect();
+    names.sort();
+    assert_eq!(names, ["1376682217351-1.jpg", "logo-1.jpg", "other.png"]);
+
     // A wrong password: a bare fault, with the status the client asked for.
     let res = post(body("wrong")).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);

@@ -608,6 +608,23 @@ impl StoreTx for SqliteTx {
         rows.iter().map(rows::node).collect()
     }
 
+    async fn documents_named(&mut self, tenant: TenantId, stem_key: &str, limit: u32) -> Result<Vec<Node>> {
+        // `name.` .. `name/` is the range of keys that continue with a dot ('/' follows '.').
+        let rows = sqlx::query(&format!(
+            "SELECT {NODE_COLUMNS} FROM nodes WHERE tenant_id = ? AND kind = 'document' \
+             AND (name_key = ? OR (name_key >= ? AND name_key < ?)) ORDER BY id LIMIT ?"
+        ))
+        .bind(tenant)
+        .bind(stem_key)
+        .bind(format!("{stem_key}."))
+        .bind(format!("{stem_key}/"))
+        .bind(limit as i64)
+        .fetch_all(&mut *self.tx)
+        .await
+        .map_err(storage_error)?;
+        rows.iter().map(rows::node).collect()
+    }
+
     // --- documents ------------------------------------------------------------------------
 
     async fn insert_version(

@@ -290,3 +290,27 @@ async fn descendants_leave_out_what_the_caller_may_not_list() {
         Err(Error::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn documents_are_found_by_name_across_the_tenant_until_purged() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let a = w.folder(&w.admin, &lib, "A").await;
+    let b = w.folder(&w.admin, &lib, "B").await;
+    let live = w.doc(&w.admin, &a, "Shoe.jpg", "1").await;
+    let trashed = w.doc(&w.admin, &b, "shoe.png", "2").await;
+    w.doc(&w.admin, &b, "shoe.box.png", "3").await;
+    w.doc(&w.admin, &b, "shoes.png", "4").await;
+    let record = w.repo.delete(&w.admin, trashed.id).await.unwrap();
+    let ids = |nodes: Vec<Node>| nodes.into_iter().map(|n| n.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(w.repo.documents_named(&w.admin, "SHOE").await.unwrap()),
+        vec![live.id, trashed.id],
+        "live and trashed, in any case, by the name without its extension"
+    );
+    w.repo.purge(&w.admin, &[rec(&record)]).await.unwrap();
+    assert_eq!(
+        ids(w.repo.documents_named(&w.admin, "shoe").await.unwrap()),
+        vec![live.id]
+    );
+}
