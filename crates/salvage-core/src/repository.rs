@@ -713,6 +713,8 @@ impl Repository {
         } else {
             None
         };
+        // The cursor comes from what was read, so a page thinned by access lists still leads on.
+        keep_listable(tx.as_mut(), actor, &mut items).await?;
         Ok(Page { items, next })
     }
 
@@ -729,9 +731,7 @@ impl Repository {
     }
 
     /// Every live item below `root` the caller may list, in path order (at most `limit` are
-    /// considered). A folder below `root` with an access list of its own decides for its subtree;
-    /// those folders are read from the listing itself, so the check costs one query per such
-    /// folder, not one per item.
+    /// considered; see `keep_listable`).
     pub async fn descendants(&self, actor: &Actor, root: NodeId, limit: u32) -> Result<Vec<Node>> {
         let mut tx = self.store.read().await?;
         let root = live_node(tx.as_mut(), actor, root).await?;
@@ -739,24 +739,7 @@ impl Repository {
             return Err(Error::not_found("folder"));
         }
         let mut nodes = tx.unmarked_below(actor.tenant_id, &root, limit).await?;
-        if actor.is_admin {
-            return Ok(nodes);
-        }
-        // (path, listable) of every folder below root that sets its own list, in path order.
-        let mut scopes: Vec<(String, bool)> = Vec::new();
-        for folder in nodes.iter().filter(|n| n.kind.is_container() && !n.acl_inherited) {
-            let entries = tx.access_list(folder.id).await?;
-            scopes.push((folder.path.clone(), effective_right(actor, Some(&entries)).can_list()));
-        }
-        nodes.retain(|n| {
-            // The deepest such folder on the node's path decides; with none, the root's right
-            // (already checked) applies.
-            scopes
-                .iter()
-                .rev()
-                .find(|(path, _)| n.path.starts_with(path.as_str()))
-                .is_none_or(|(_, listable)| *listable)
-        });
+        keep_listable(tx.as_mut(), actor, &mut nodes).await?;
         Ok(nodes)
     }
 
@@ -1059,6 +1042,35 @@ pub(crate) async fn live_node(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -
 }
 
 /// The caller's effective right on a node: the nearest access list up the tree.
+/// Leaves out of `nodes` (all inside one place the caller may list, in path order) what the
+/// caller may not list: a folder with an access list of its own decides for itself and its
+/// subtree. Those folders are found in `nodes` themselves, so this costs one query per such
+/// folder, never one per item.
+async fn keep_listable(tx: &mut dyn StoreTx, actor: &Actor, nodes: &mut Vec<Node>) -> Result<()> {
+    if actor.is_admin {
+        return Ok(());
+    }
+    // (path, listable) of every folder in `nodes` that sets its own list, in path order.
+    let mut scopes: Vec<(String, bool)> = Vec::new();
+    for folder in nodes.iter().filter(|n| n.kind.is_container() && !n.acl_inherited) {
+        let entries = tx.access_list(folder.id).await?;
+        scopes.push((folder.path.clone(), effective_right(actor, Some(&entries)).can_list()));
+    }
+    if scopes.is_empty() {
+        return Ok(());
+    }
+    nodes.retain(|n| {
+        // The deepest such folder on the node's path decides; with none, the place's right
+        // (already checked by the caller) applies.
+        scopes
+            .iter()
+            .rev()
+            .find(|(path, _)| n.path.starts_with(path.as_str()))
+            .is_none_or(|(_, listable)| *listable)
+    });
+    Ok(())
+}
+
 pub(crate) async fn right_on(tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<Right> {
     if actor.is_admin {
         return Ok(Right::FullControl);

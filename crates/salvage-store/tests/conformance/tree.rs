@@ -243,7 +243,7 @@ async fn items_behind_no_access_are_not_found_by_id() {
 }
 
 #[tokio::test]
-async fn descendants_leave_out_what_the_caller_may_not_list() {
+async fn listings_leave_out_what_the_caller_may_not_list() {
     let w = world().await;
     let bob = w.user("bob", Role::IpsUser).await;
     let lib = w.library("L").await;
@@ -284,6 +284,9 @@ async fn descendants_leave_out_what_the_caller_may_not_list() {
         "{seen:?}"
     );
     assert_eq!(names(w.repo.descendants(&w.admin, lib.id, 100).await.unwrap()).len(), 6);
+    // Listing one level leaves them out the same way.
+    let children = names(w.repo.children(&bob, Some(lib.id), None, 100).await.unwrap().items);
+    assert_eq!(children, vec!["Open".to_owned()]);
     // A root the caller may not list is not found, as everywhere else.
     assert!(matches!(
         w.repo.descendants(&bob, closed.id, 100).await,
