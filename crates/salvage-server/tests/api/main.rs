@@ -11,3 +11,4 @@ mod scene7_trash;
 mod security;
 mod story;
 mod support;
+mod web;

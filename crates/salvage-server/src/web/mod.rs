@@ -1,0 +1,45 @@
+//! The web pages at `/`: rendered on the server from askama templates (`templates/`), with one
+//! stylesheet served by salvage itself (no CDN, no external fonts). Every page is built on the
+//! same core calls as the REST API.
+
+mod pages;
+mod session;
+
+pub use session::session_cookie;
+
+use crate::state::AppState;
+use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+const STYLESHEET: &str = include_str!("../../static/salvage.css");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::libraries))
+        .route("/browse/{id}", get(pages::folder))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/static/salvage.css", get(stylesheet))
+        // Pages load nothing from elsewhere and may not be framed by other sites.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}

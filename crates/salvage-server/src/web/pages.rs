@@ -1,0 +1,281 @@
+//! Signing in and out, and browsing libraries and folders.
+
+use super::session::{clear_cookie, set_cookie, Viewer};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use salvage_core::model::{path_ids, Node, NodeKind};
+use salvage_core::Error;
+use serde::Deserialize;
+
+/// Items on one page of a folder.
+const PAGE_SIZE: u32 = 100;
+
+/// Renders a template, or a plain error page if rendering itself fails.
+fn page(template: impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be rendered");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be rendered; please try again.",
+            )
+                .into_response()
+        }
+    }
+}
+
+// --- signing in ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: Option<String>,
+    login: String,
+    tenant: String,
+}
+
+pub async fn login_form() -> Response {
+    page(
+        LoginPage {
+            error: None,
+            login: String::new(),
+            tenant: String::new(),
+        },
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    tenant: String,
+}
+
+pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+    let tenant = Some(form.tenant.trim()).filter(|t| !t.is_empty());
+    match state.repo.login(tenant, form.login.trim(), &form.password).await {
+        Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket))], Redirect::to("/")).into_response(),
+        Err(e) => {
+            let error = match e {
+                Error::AuthenticationFailed => {
+                    "The user name or password is wrong. Check them and try again.".to_owned()
+                }
+                Error::PermissionDenied(why) => format!("You cannot sign in here: {why}."),
+                other => format!("Signing in failed: {other}. Try again in a moment."),
+            };
+            page(
+                LoginPage {
+                    error: Some(error),
+                    login: form.login,
+                    tenant: form.tenant,
+                },
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(State(state): State<AppState>, viewer: Viewer, Form(form): Form<CsrfForm>) -> Response {
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    if let Err(e) = state.repo.logout(&viewer.ticket).await {
+        tracing::warn!(error = %e, "could not end a session");
+    }
+    ([(header::SET_COOKIE, clear_cookie())], Redirect::to("/login")).into_response()
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        Html("<!doctype html><title>Refused</title><p>This form has expired or came from another site. Go back, reload the page and try again.</p>"),
+    )
+        .into_response()
+}
+
+// --- browsing -----------------------------------------------------------------------------------
+
+struct Crumb {
+    id: i64,
+    name: String,
+}
+
+/// One row of a folder listing.
+struct Row {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    is_container: bool,
+    size: String,
+    modified: String,
+    modified_iso: String,
+}
+
+impl Row {
+    fn of(node: &Node) -> Row {
+        Row {
+            id: node.id,
+            name: node.name.clone(),
+            kind: match node.kind {
+                NodeKind::Library => "Library",
+                NodeKind::Folder => "Folder",
+                NodeKind::Document => "Document",
+            },
+            is_container: node.kind.is_container(),
+            size: if node.kind.is_container() {
+                String::new()
+            } else {
+                human_size(node.size)
+            },
+            modified: node.modified_at.format("%Y-%m-%d %H:%M").to_string(),
+            modified_iso: node.modified_at.to_rfc3339(),
+        }
+    }
+}
+
+fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "browse.html")]
+struct BrowsePage {
+    viewer: Viewer,
+    title: String,
+    crumbs: Vec<Crumb>,
+    items: Vec<Row>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    after: Option<String>,
+}
+
+/// `/`: the libraries the viewer can see.
+pub async fn libraries(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> Response {
+    listing(&state, viewer, None, q.after).await
+}
+
+/// `/browse/{id}`: one library or folder.
+pub async fn folder(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    listing(&state, viewer, Some(id), q.after).await
+}
+
+async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, after: Option<String>) -> Response {
+    let actor = viewer.actor.clone();
+    let (title, crumbs) = match id {
+        None => ("Libraries".to_owned(), Vec::new()),
+        Some(id) => match breadcrumbs(state, &viewer, id).await {
+            Ok(found) => found,
+            Err(response) => return response,
+        },
+    };
+    let page_of = match state.repo.children(&actor, id, after.as_deref(), PAGE_SIZE).await {
+        Ok(p) => p,
+        Err(e) => return failure(&e),
+    };
+    page(
+        BrowsePage {
+            viewer,
+            title,
+            crumbs,
+            items: page_of.items.iter().map(Row::of).collect(),
+            next: page_of.next,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// The folder's title and the path to it, one link per level.
+async fn breadcrumbs(state: &AppState, viewer: &Viewer, id: i64) -> Result<(String, Vec<Crumb>), Response> {
+    let node = state.repo.node(&viewer.actor, id).await.map_err(|e| failure(&e))?;
+    if !node.kind.is_container() {
+        return Err(Redirect::to(&format!("/api/v1/documents/{id}/content")).into_response());
+    }
+    let path = state
+        .repo
+        .path_of(&viewer.actor, &node)
+        .await
+        .map_err(|e| failure(&e))?;
+    let names = path.split('/').filter(|s| !s.is_empty());
+    let crumbs = path_ids(&node.path)
+        .into_iter()
+        .zip(names)
+        .map(|(id, name)| Crumb {
+            id,
+            name: name.to_owned(),
+        })
+        .collect();
+    Ok((node.name, crumbs))
+}
+
+/// An error page that says what happened and what to do.
+fn failure(e: &Error) -> Response {
+    let (status, message) = match e {
+        Error::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "This item does not exist, is in the recycle bin, or you may not see it. Go back to the libraries and look for it there.",
+        ),
+        Error::PermissionDenied(_) => (
+            StatusCode::FORBIDDEN,
+            "You may not open this folder. Ask its owner or an administrator for access.",
+        ),
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong on the server. Try again in a moment; if it keeps happening, tell your administrator.",
+        ),
+    };
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(error = %e, "a page failed");
+    }
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>salvage</title><link rel=\"stylesheet\" href=\"/static/salvage.css\"><main><h1>Not available</h1><p role=\"alert\">{message}</p><p><a href=\"/\">Back to the libraries</a></p></main></html>"
+        )),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_a_file_manager() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KB");
+        assert_eq!(human_size(5 * 1024 * 1024), "5.0 MB");
+    }
+}

@@ -1,0 +1,102 @@
+//! Who is looking at a page: the session ticket in an HttpOnly cookie, and the token that every
+//! form carries so another site cannot post for the user (cross-site request forgery).
+
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use salvage_core::model::Actor;
+use sha2::{Digest, Sha256};
+
+pub const COOKIE: &str = "salvage_session";
+
+/// The session ticket a request's cookie carries.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The form token of a session: derived from its ticket, so it needs no storage, and useless
+/// without the cookie, which other sites cannot read.
+pub fn csrf_token(ticket: &str) -> String {
+    hex::encode(&Sha256::digest(format!("salvage form token:{ticket}"))[..16])
+}
+
+/// `Set-Cookie` for a new session: not readable by scripts, sent only with requests from this
+/// site's own pages.
+pub fn set_cookie(ticket: &str) -> String {
+    format!("{COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict")
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The signed-in user of a page. A request without a valid session is sent to the sign-in page.
+pub struct Viewer {
+    pub actor: Actor,
+    pub ticket: String,
+    pub username: String,
+    pub tenant: String,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl Viewer {
+    /// Whether a submitted form carries this session's token.
+    pub fn check(&self, token: &str) -> bool {
+        // Both sides are public-length hex; comparing all bytes keeps the time independent of
+        // where they differ.
+        let expected = self.csrf.as_bytes();
+        let given = token.as_bytes();
+        expected.len() == given.len() && expected.iter().zip(given).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let to_login = || Redirect::to("/login").into_response();
+        let ticket = session_cookie(&parts.headers).ok_or_else(to_login)?;
+        let actor = state.repo.authenticate(&ticket).await.map_err(|_| to_login())?;
+        let tenant = state.repo.tenant(&actor).await.map_err(|_| to_login())?;
+        Ok(Viewer {
+            username: actor.username.clone(),
+            tenant: tenant.name,
+            is_admin: actor.is_admin,
+            csrf: csrf_token(&ticket),
+            actor,
+            ticket,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, "a=1; salvage_session=abc; b=2".parse().unwrap());
+        assert_eq!(session_cookie(&headers).as_deref(), Some("abc"));
+        headers.insert(header::COOKIE, "salvage_session=".parse().unwrap());
+        assert_eq!(session_cookie(&headers), None);
+    }
+
+    #[test]
+    fn form_tokens_belong_to_their_session() {
+        assert_eq!(csrf_token("t1"), csrf_token("t1"));
+        assert_ne!(csrf_token("t1"), csrf_token("t2"));
+        assert_eq!(csrf_token("t1").len(), 32);
+    }
+}
