@@ -4,6 +4,7 @@
 
 mod pages;
 mod session;
+mod trash;
 
 pub use session::session_cookie;
 
@@ -20,6 +21,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::libraries))
         .route("/browse/{id}", get(pages::folder))
+        .route("/trash", get(trash::list))
+        .route("/trash/preflight", post(trash::preflight))
+        .route("/trash/restore", post(trash::restore))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/static/salvage.css", get(stylesheet))

@@ -15,7 +15,7 @@ use serde::Deserialize;
 const PAGE_SIZE: u32 = 100;
 
 /// Renders a template, or a plain error page if rendering itself fails.
-fn page(template: impl Template, status: StatusCode) -> Response {
+pub(super) fn page(template: impl Template, status: StatusCode) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -98,10 +98,23 @@ pub async fn logout(State(state): State<AppState>, viewer: Viewer, Form(form): F
     ([(header::SET_COOKIE, clear_cookie())], Redirect::to("/login")).into_response()
 }
 
-fn forbidden() -> Response {
-    (
+pub(super) fn forbidden() -> Response {
+    message_page(
         StatusCode::FORBIDDEN,
-        Html("<!doctype html><title>Refused</title><p>This form has expired or came from another site. Go back, reload the page and try again.</p>"),
+        "This form has expired or came from another site. Go back, reload the page and try again.",
+    )
+}
+
+/// A page that says what happened and what to do, with a way back.
+pub(super) fn message_page(status: StatusCode, message: &str) -> Response {
+    let message = askama::filters::escape(message, askama::filters::Html)
+        .map(|m| m.to_string())
+        .unwrap_or_default();
+    (
+        status,
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>salvage</title><link rel=\"stylesheet\" href=\"/static/salvage.css\"><main><h1>Not done</h1><p role=\"alert\">{message}</p><p><a href=\"/\">Back to the libraries</a> · <a href=\"/trash\">Recycle bin</a></p></main></html>"
+        )),
     )
         .into_response()
 }
@@ -146,7 +159,7 @@ impl Row {
     }
 }
 
-fn human_size(bytes: i64) -> String {
+pub(super) fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;
@@ -258,13 +271,7 @@ fn failure(e: &Error) -> Response {
     if status == StatusCode::INTERNAL_SERVER_ERROR {
         tracing::error!(error = %e, "a page failed");
     }
-    (
-        status,
-        Html(format!(
-            "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>salvage</title><link rel=\"stylesheet\" href=\"/static/salvage.css\"><main><h1>Not available</h1><p role=\"alert\">{message}</p><p><a href=\"/\">Back to the libraries</a></p></main></html>"
-        )),
-    )
-        .into_response()
+    message_page(status, message)
 }
 
 #[cfg(test)]

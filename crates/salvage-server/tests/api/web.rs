@@ -161,3 +161,121 @@ async fn users_see_only_what_they_may_list() {
     let (status, _) = get(&s, &http, &format!("/browse/{closed}"), &cookie).await;
     assert_ne!(status, StatusCode::OK);
 }
+
+async fn post_form(
+    s: &Server,
+    http: &reqwest::Client,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let res = http
+        .post(format!("{}{path}", s.base))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_recycle_bin_filters_checks_and_restores() {
+    let s = start().await;
+    let admin = s.admin().await;
+    let lib = s.library(&admin, "Finance").await;
+    let reports = s.folder(&admin, lib, "Reports").await;
+    let q1 = s.folder(&admin, reports, "Q1").await;
+    s.uploaded(&admin, q1, "sales.pdf", b"sales").await;
+    s.uploaded(&admin, lib, "memo.txt", b"old memo").await;
+    let memo = s.ok(&format!("/api/v1/nodes/{lib}/children"), &admin).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == "memo.txt")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let folder_record = s.delete(&admin, reports).await["id"].as_i64().unwrap();
+    let memo_record = s.delete(&admin, memo).await["id"].as_i64().unwrap();
+    s.uploaded(&admin, lib, "memo.txt", b"new memo").await;
+    s.user(&admin, "dana", "IpsUser").await;
+
+    let http = browser();
+    let cookie = cookie_of(&sign_in(&s, &http, "admin", ADMIN_PASSWORD).await);
+    let (status, html) = get(&s, &http, "/trash?name=rep", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Reports") && !html.contains("memo.txt"), "{html}");
+    let (status, html) = get(&s, &http, "/trash?since=yesterday", &cookie).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("is not a date"), "{html}");
+    let token = form_token(&html);
+
+    // The preflight says what would happen, item by item, and changes nothing.
+    let folder_id = folder_record.to_string();
+    let memo_id = memo_record.to_string();
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/preflight",
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("item", &folder_id),
+            ("item", &memo_id),
+            ("conflict", "fail"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("1 can be restored, 0 would be skipped, 1 cannot be restored"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Cannot be restored") && html.contains("under a new name"),
+        "{html}"
+    );
+    let (status, _) = get(&s, &http, &format!("/browse/{reports}"), &cookie).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the preflight restored nothing");
+
+    // Restore with renaming: the folder comes back with its contents, the memo beside the new one.
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/restore",
+        &cookie,
+        &[
+            ("csrf", &token),
+            ("item", &folder_id),
+            ("item", &memo_id),
+            ("conflict", "rename"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("2 restored, 0 skipped, 0 not restored"), "{html}");
+    let (status, html) = get(&s, &http, &format!("/browse/{q1}"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("sales.pdf"), "{html}");
+    let (_, html) = get(&s, &http, &format!("/browse/{lib}"), &cookie).await;
+    assert!(
+        html.contains("memo (restored).txt") && html.contains("memo.txt"),
+        "{html}"
+    );
+
+    // A forged form does nothing.
+    let (status, _) = post_form(&s, &http, "/trash/restore", &cookie, &[("csrf", "x"), ("item", "1")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Another user does not see the administrator's deletions.
+    let gone = s.uploaded(&admin, lib, "private.txt", b"p").await;
+    s.delete(&admin, gone).await;
+    let dana = cookie_of(&sign_in(&s, &http, "dana", "password 123").await);
+    let (status, html) = get(&s, &http, "/trash", &dana).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        !html.contains("private.txt") && html.contains("Items you deleted"),
+        "{html}"
+    );
+}

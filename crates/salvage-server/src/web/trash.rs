@@ -1,0 +1,450 @@
+//! The recycle bin pages: the listing with its filters, the preflight of a restore (the same
+//! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
+
+use super::pages::{human_size, page};
+use super::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{NaiveDate, NaiveTime};
+use salvage_core::model::{NodeKind, Stage, TrashRecord};
+use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
+use salvage_core::Error;
+use serde::Deserialize;
+
+const PAGE_SIZE: u32 = 50;
+
+/// The filter form, as the browser sends it: every field a string, empty when unused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TrashQuery {
+    name: String,
+    deleted_by: String,
+    since: String,
+    until: String,
+    path: String,
+    #[serde(rename = "type")]
+    kind: String,
+    stage: String,
+    min_kb: String,
+    cursor: String,
+}
+
+impl TrashQuery {
+    fn is_filtered(&self) -> bool {
+        [
+            &self.name,
+            &self.deleted_by,
+            &self.since,
+            &self.until,
+            &self.path,
+            &self.kind,
+            &self.stage,
+            &self.min_kb,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+    }
+
+    /// The core's filter, or what is wrong with the form in words the user can act on.
+    async fn filter(&self, state: &AppState, viewer: &Viewer) -> Result<TrashFilter, String> {
+        let day = |v: &str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            let date = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| format!("\"{v}\" is not a date; use the form YYYY-MM-DD."))?;
+            let time = if end {
+                NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
+            } else {
+                NaiveTime::MIN
+            };
+            Ok(Some(date.and_time(time).and_utc()))
+        };
+        let deleted_by = match self.deleted_by.trim() {
+            "" => None,
+            name => {
+                let members = state
+                    .repo
+                    .member_names(&viewer.actor)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let found = members.iter().find(|(_, n)| n.eq_ignore_ascii_case(name));
+                Some(
+                    found
+                        .map(|(id, _)| *id)
+                        .ok_or_else(|| format!("There is no user named \"{name}\"."))?,
+                )
+            }
+        };
+        let min_size = match self.min_kb.trim() {
+            "" => None,
+            kb => Some(
+                kb.parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .map(|n| n * 1024)
+                    .ok_or_else(|| format!("\"{kb}\" is not a size in KB; give a whole number."))?,
+            ),
+        };
+        Ok(TrashFilter {
+            deleted_by,
+            since: day(&self.since, false)?,
+            until: day(&self.until, true)?,
+            path_prefix: Some(self.path.trim())
+                .filter(|p| !p.is_empty())
+                .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+            name_contains: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
+            kind: match self.kind.as_str() {
+                "document" => Some(NodeKind::Document),
+                "folder" => Some(NodeKind::Folder),
+                _ => None,
+            },
+            min_size,
+            max_size: None,
+            stage: match self.stage.as_str() {
+                "user-bin" => Some(Stage::UserBin),
+                "system-bin" => Some(Stage::SystemBin),
+                _ => None,
+            },
+            original_parent: None,
+        })
+    }
+
+    fn cursor(&self) -> Option<TrashCursor> {
+        let (ms, id) = self.cursor.split_once('.')?;
+        Some(TrashCursor {
+            deleted_at: chrono::DateTime::from_timestamp_millis(ms.parse().ok()?)?,
+            id: id.parse().ok()?,
+        })
+    }
+
+    /// This query's address with `cursor` as the start of the page.
+    fn link(&self, cursor: TrashCursor) -> String {
+        let pairs = [
+            ("name", self.name.as_str()),
+            ("deleted_by", &self.deleted_by),
+            ("since", &self.since),
+            ("until", &self.until),
+            ("path", &self.path),
+            ("type", &self.kind),
+            ("stage", &self.stage),
+            ("min_kb", &self.min_kb),
+        ];
+        let mut query: Vec<(&str, String)> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (*k, v.to_string()))
+            .collect();
+        query.push((
+            "cursor",
+            format!("{}.{}", cursor.deleted_at.timestamp_millis(), cursor.id),
+        ));
+        format!("/trash?{}", serde_urlencoded::to_string(query).unwrap_or_default())
+    }
+}
+
+struct Row {
+    id: i64,
+    name: String,
+    kind: &'static str,
+    from: String,
+    deleted_by: String,
+    deleted: String,
+    deleted_iso: String,
+    count: i64,
+    size: String,
+    stage: &'static str,
+}
+
+impl Row {
+    fn of(r: &TrashRecord) -> Row {
+        Row {
+            id: r.id,
+            name: r.name.clone(),
+            kind: if r.kind == NodeKind::Document {
+                "document"
+            } else {
+                "folder"
+            },
+            from: r.original_path.rsplit_once('/').map_or("/", |(f, _)| f).to_owned(),
+            deleted_by: r.deleted_by_name.clone(),
+            deleted: r.deleted_at.format("%Y-%m-%d %H:%M").to_string(),
+            deleted_iso: r.deleted_at.to_rfc3339(),
+            count: r.item_count,
+            size: human_size(r.total_size),
+            stage: match r.stage {
+                Stage::UserBin => "user's bin",
+                Stage::SystemBin => "system bin",
+            },
+        }
+    }
+}
+
+/// The restore choices, as the forms carry them.
+#[derive(Default)]
+struct Options {
+    target: String,
+    conflict: String,
+    recreate: bool,
+}
+
+#[derive(Template)]
+#[template(path = "trash.html")]
+struct TrashPage {
+    viewer: Viewer,
+    q: TrashQuery,
+    filtered: bool,
+    error: Option<String>,
+    items: Vec<Row>,
+    next: Option<String>,
+    options: Options,
+}
+
+/// `GET /trash`: the bin, filtered and paged newest first.
+pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TrashQuery>) -> Response {
+    let (items, next, error) = match q.filter(&state, &viewer).await {
+        Err(message) => (Vec::new(), None, Some(message)),
+        Ok(filter) => match state.repo.trash(&viewer.actor, &filter, q.cursor(), PAGE_SIZE).await {
+            Ok(p) => (p.items.iter().map(Row::of).collect(), p.next.map(|c| q.link(c)), None),
+            Err(e) => (
+                Vec::new(),
+                None,
+                Some(format!("The recycle bin could not be read: {e}.")),
+            ),
+        },
+    };
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    page(
+        TrashPage {
+            filtered: q.is_filtered(),
+            viewer,
+            q,
+            error,
+            items,
+            next,
+            options: Options {
+                conflict: "fail".into(),
+                ..Default::default()
+            },
+        },
+        status,
+    )
+}
+
+struct OutcomeRow {
+    name: String,
+    result: &'static str,
+    details: String,
+    class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "outcome.html")]
+struct OutcomePage {
+    viewer: Viewer,
+    heading: &'static str,
+    summary: String,
+    rows: Vec<OutcomeRow>,
+    dry_run: bool,
+    ids: Vec<i64>,
+    options: Options,
+}
+
+/// A submitted restore form: the selected records and the choices.
+struct RestoreForm {
+    csrf: String,
+    ids: Vec<i64>,
+    options: Options,
+}
+
+impl RestoreForm {
+    fn parse(body: &[u8]) -> Result<RestoreForm, String> {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(body).map_err(|_| "The form could not be read.".to_owned())?;
+        let mut form = RestoreForm {
+            csrf: String::new(),
+            ids: Vec::new(),
+            options: Options {
+                conflict: "fail".into(),
+                ..Default::default()
+            },
+        };
+        for (k, v) in pairs {
+            match k.as_str() {
+                "csrf" => form.csrf = v,
+                "item" => form
+                    .ids
+                    .push(v.parse().map_err(|_| format!("\"{v}\" is not an item of the bin."))?),
+                "target" => form.options.target = v.trim().to_owned(),
+                "conflict" => form.options.conflict = v,
+                "recreate" => form.options.recreate = true,
+                _ => {}
+            }
+        }
+        Ok(form)
+    }
+
+    async fn restore_options(&self, state: &AppState, viewer: &Viewer) -> Result<RestoreOptions, String> {
+        let target = match self.options.target.as_str() {
+            "" => Target::Original,
+            path => match state.repo.resolve(&viewer.actor, path).await {
+                Ok(folder) if folder.kind.is_container() => Target::Folder(folder.id),
+                _ => return Err(format!("There is no folder \"{path}\" you can see. Check the path, or leave it empty to restore where the items were.")),
+            },
+        };
+        Ok(RestoreOptions {
+            target,
+            missing_parent: if self.options.recreate {
+                MissingParent::Recreate
+            } else {
+                MissingParent::Error
+            },
+            on_conflict: match self.options.conflict.as_str() {
+                "rename" => OnConflict::Rename,
+                "skip" => OnConflict::Skip,
+                _ => OnConflict::Fail,
+            },
+            all_or_nothing: false,
+        })
+    }
+}
+
+/// What the user can do about a refusal.
+fn advice(e: &Error) -> String {
+    let what_to_do = match e {
+        Error::NameConflict(_) => "Choose \"restore it under a new name\", or restore it to another folder.",
+        Error::OriginalLocationMissing => "Tick \"re-create the original folder\", or restore it to another folder.",
+        Error::InsufficientRights => "Restore it to a folder where you may add items, or ask an administrator.",
+        Error::AccessDenied => "Ask the person who deleted it, or an administrator, to restore it.",
+        Error::NotInTrash(_) => "It was restored or purged meanwhile; reload the recycle bin.",
+        Error::TargetNotFound => "Check the folder path.",
+        _ => "Try again; if it keeps failing, tell your administrator.",
+    };
+    format!("{e}. {what_to_do}")
+}
+
+fn rows(report: &BatchReport, names: &[(i64, String)]) -> Vec<OutcomeRow> {
+    report
+        .results
+        .iter()
+        .map(|r| {
+            let name = match r.item {
+                TrashItem::Record(id) => names
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map_or_else(|| format!("item {id}"), |(_, n)| n.clone()),
+                TrashItem::Node(id) => format!("item {id}"),
+            };
+            match &r.outcome {
+                Outcome::Restored(done) => OutcomeRow {
+                    name,
+                    result: if report.dry_run { "Can be restored" } else { "Restored" },
+                    details: match &done.renamed_from {
+                        Some(_) => format!("to {} (renamed: the name was taken)", done.path),
+                        None => format!("to {}", done.path),
+                    },
+                    class: "",
+                },
+                Outcome::Skipped(e) => OutcomeRow {
+                    name,
+                    result: "Skipped",
+                    details: e.to_string(),
+                    class: "",
+                },
+                Outcome::Failed(e) => OutcomeRow {
+                    name,
+                    result: if report.dry_run {
+                        "Cannot be restored"
+                    } else {
+                        "Not restored"
+                    },
+                    details: advice(e),
+                    class: "refused",
+                },
+            }
+        })
+        .collect()
+}
+
+/// `POST /trash/preflight` and `POST /trash/restore`: the same run, rolled back or kept.
+pub async fn preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    run(state, viewer, body, true).await
+}
+
+pub async fn restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    run(state, viewer, body, false).await
+}
+
+async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return super::pages::message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return super::pages::forbidden();
+    }
+    if form.ids.is_empty() {
+        return super::pages::message_page(
+            StatusCode::BAD_REQUEST,
+            "No item was selected. Go back, tick the items to restore, and try again.",
+        );
+    }
+    let options = match form.restore_options(&state, &viewer).await {
+        Ok(o) => o,
+        Err(message) => return super::pages::message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
+    // Names first: after a restore the records are gone from the bin.
+    let mut names = Vec::new();
+    for id in &form.ids {
+        if let Ok(r) = state.repo.trash_record(&viewer.actor, *id).await {
+            names.push((*id, r.name));
+        }
+    }
+    let report = if dry_run {
+        state.repo.preflight(&viewer.actor, &items, options).await
+    } else {
+        state.repo.restore(&viewer.actor, &items, options).await
+    };
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => {
+            return super::pages::message_page(
+                StatusCode::BAD_REQUEST,
+                &format!("The restore could not run: {}", advice(&e)),
+            )
+        }
+    };
+    let (restored, skipped, failed) = report.counts();
+    let summary = if dry_run {
+        format!("{restored} can be restored, {skipped} would be skipped, {failed} cannot be restored. Nothing has changed yet.")
+    } else {
+        format!("{restored} restored, {skipped} skipped, {failed} not restored.")
+    };
+    page(
+        OutcomePage {
+            viewer,
+            heading: if dry_run {
+                "Check before restoring"
+            } else {
+                "Restore finished"
+            },
+            summary,
+            rows: rows(&report, &names),
+            dry_run,
+            ids: form.ids,
+            options: form.options,
+        },
+        StatusCode::OK,
+    )
+}
