@@ -44,7 +44,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .nest("/api/v1", api)
         .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
         .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
-        .merge(web::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_body_bytes)))
+        .merge(web::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .fallback(ops::not_found)
         // Layers wrap what was added before them: the 408 of the API's timeout (see
         // `rest::router`) is turned into a problem and counted like any other response.

@@ -2,6 +2,7 @@
 //! stylesheet served by salvage itself (no CDN, no external fonts). Every page is built on the
 //! same core calls as the REST API.
 
+mod actions;
 mod pages;
 mod session;
 mod trash;
@@ -9,6 +10,7 @@ mod trash;
 pub use session::session_cookie;
 
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -17,16 +19,29 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 const STYLESHEET: &str = include_str!("../../static/salvage.css");
 
-pub fn router() -> Router<AppState> {
+/// The pages; form bodies are bounded by `max_body_bytes`, uploads by `max_upload_bytes`.
+pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> {
+    let upload_limit = usize::try_from(max_upload_bytes).unwrap_or(usize::MAX);
     Router::new()
         .route("/", get(pages::libraries))
         .route("/browse/{id}", get(pages::folder))
+        .route("/browse/{id}/folders", post(actions::create_folder))
+        // Uploads stream to the blob store; only their own limit bounds them.
+        .route(
+            "/browse/{id}/upload",
+            post(actions::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/nodes/{id}/rename", post(actions::rename))
+        .route("/nodes/{id}/move", post(actions::move_item))
+        .route("/nodes/{id}/delete", post(actions::delete))
+        .route("/trash/undo", post(actions::undo))
         .route("/trash", get(trash::list))
         .route("/trash/preflight", post(trash::preflight))
         .route("/trash/restore", post(trash::restore))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/static/salvage.css", get(stylesheet))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         // Pages load nothing from elsewhere and may not be framed by other sites.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -174,6 +174,12 @@ pub(super) fn human_size(bytes: i64) -> String {
     }
 }
 
+/// A message at the top of a page after an action, with an undo button after a delete.
+pub(super) struct Notice {
+    text: String,
+    undo: Option<i64>,
+}
+
 #[derive(Template)]
 #[template(path = "browse.html")]
 struct BrowsePage {
@@ -182,16 +188,25 @@ struct BrowsePage {
     crumbs: Vec<Crumb>,
     items: Vec<Row>,
     next: Option<String>,
+    /// The folder shown (none for the list of libraries).
+    folder_id: Option<i64>,
+    /// This page's address, to come back to after an undo.
+    here: String,
+    notice: Option<Notice>,
 }
 
 #[derive(Deserialize)]
 pub struct PageQuery {
     after: Option<String>,
+    /// A trash record just made by a delete from this page.
+    deleted: Option<i64>,
+    /// What an action just did, in words.
+    done: Option<String>,
 }
 
 /// `/`: the libraries the viewer can see.
 pub async fn libraries(State(state): State<AppState>, viewer: Viewer, Query(q): Query<PageQuery>) -> Response {
-    listing(&state, viewer, None, q.after).await
+    listing(&state, viewer, None, q).await
 }
 
 /// `/browse/{id}`: one library or folder.
@@ -201,10 +216,26 @@ pub async fn folder(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    listing(&state, viewer, Some(id), q.after).await
+    listing(&state, viewer, Some(id), q).await
 }
 
-async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, after: Option<String>) -> Response {
+async fn notice(state: &AppState, viewer: &Viewer, q: &PageQuery) -> Option<Notice> {
+    if let Some(record) = q.deleted {
+        let deleted = state.repo.trash_record(&viewer.actor, record).await.ok()?;
+        return Some(Notice {
+            text: format!("\u{201c}{}\u{201d} was moved to the recycle bin.", deleted.name),
+            undo: Some(record),
+        });
+    }
+    q.done.as_ref().map(|text| Notice {
+        text: text.clone(),
+        undo: None,
+    })
+}
+
+async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, q: PageQuery) -> Response {
+    let after = q.after.clone();
+    let notice = notice(state, &viewer, &q).await;
     let actor = viewer.actor.clone();
     let (title, crumbs) = match id {
         None => ("Libraries".to_owned(), Vec::new()),
@@ -224,6 +255,9 @@ async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, after: Optio
             crumbs,
             items: page_of.items.iter().map(Row::of).collect(),
             next: page_of.next,
+            folder_id: id,
+            here: id.map_or_else(|| "/".to_owned(), |id| format!("/browse/{id}")),
+            notice,
         },
         StatusCode::OK,
     )

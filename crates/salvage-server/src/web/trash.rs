@@ -31,6 +31,8 @@ pub struct TrashQuery {
     kind: String,
     stage: String,
     min_kb: String,
+    /// "Deleted items in this folder": the folder's id.
+    folder: String,
     cursor: String,
 }
 
@@ -112,7 +114,10 @@ impl TrashQuery {
                 "system-bin" => Some(Stage::SystemBin),
                 _ => None,
             },
-            original_parent: None,
+            original_parent: match self.folder.trim() {
+                "" => None,
+                id => Some(id.parse().map_err(|_| format!("\"{id}\" is not a folder id."))?),
+            },
         })
     }
 
@@ -135,6 +140,7 @@ impl TrashQuery {
             ("type", &self.kind),
             ("stage", &self.stage),
             ("min_kb", &self.min_kb),
+            ("folder", &self.folder),
         ];
         let mut query: Vec<(&str, String)> = pairs
             .iter()
