@@ -472,7 +472,7 @@ pub struct RestoreByFilterRequest {
 }
 
 /// Items above which a bulk restore runs as a job unless the caller says otherwise.
-const BACKGROUND_ABOVE: usize = 1000;
+pub(crate) const BACKGROUND_ABOVE: usize = 1000;
 /// Items per transaction in a background restore.
 const JOB_CHUNK: usize = 500;
 
@@ -502,7 +502,26 @@ pub async fn restore_by_filter(
         };
         return Ok(Json(report(done)).into_response());
     }
-    let id = state.jobs.start(&actor, items.len());
+    let id = spawn_restore_job(&state, &actor, items, options);
+    let status = state.jobs.get(&id, &actor).expect("the job was just started");
+    let mut response = (axum::http::StatusCode::ACCEPTED, Json(status)).into_response();
+    let location = format!("/api/v1/jobs/{id}");
+    response.headers_mut().insert(
+        axum::http::header::LOCATION,
+        axum::http::HeaderValue::from_str(&location).expect("ascii"),
+    );
+    Ok(response)
+}
+
+/// Starts restoring `items` in the background, in chunks that each commit on their own, and
+/// returns the job's id. Progress is counted as the chunks finish.
+pub(crate) fn spawn_restore_job(
+    state: &AppState,
+    actor: &Actor,
+    items: Vec<TrashItem>,
+    options: RestoreOptions,
+) -> String {
+    let id = state.jobs.start(actor, items.len());
     let (jobs, repo, job_id, owner) = (state.jobs.clone(), state.repo.clone(), id.clone(), actor.clone());
     tokio::spawn(async move {
         let progress = |so_far: &[ItemResult]| {
@@ -532,14 +551,7 @@ pub async fn restore_by_filter(
             }
         });
     });
-    let status = state.jobs.get(&id, &actor).expect("the job was just started");
-    let mut response = (axum::http::StatusCode::ACCEPTED, Json(status)).into_response();
-    let location = format!("/api/v1/jobs/{id}");
-    response.headers_mut().insert(
-        axum::http::header::LOCATION,
-        axum::http::HeaderValue::from_str(&location).expect("ascii"),
-    );
-    Ok(response)
+    id
 }
 
 /// A background job's progress and, once it is over, every item's outcome.

@@ -1,14 +1,14 @@
 //! The recycle bin pages: the listing with its filters, the preflight of a restore (the same
 //! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
 
-use super::pages::{human_size, page};
+use super::pages::{forbidden, human_size, message_page, page};
 use super::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveTime};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
 use salvage_core::store::{TrashCursor, TrashFilter};
@@ -129,8 +129,8 @@ impl TrashQuery {
         })
     }
 
-    /// This query's address with `cursor` as the start of the page.
-    fn link(&self, cursor: TrashCursor) -> String {
+    /// The filters that are set, as (form field, value).
+    fn fields(&self) -> Vec<(&'static str, String)> {
         let pairs = [
             ("name", self.name.as_str()),
             ("deleted_by", &self.deleted_by),
@@ -142,11 +142,16 @@ impl TrashQuery {
             ("min_kb", &self.min_kb),
             ("folder", &self.folder),
         ];
-        let mut query: Vec<(&str, String)> = pairs
+        pairs
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (*k, v.to_string()))
-            .collect();
+            .collect()
+    }
+
+    /// This query's address with `cursor` as the start of the page.
+    fn link(&self, cursor: TrashCursor) -> String {
+        let mut query = self.fields();
         query.push((
             "cursor",
             format!("{}.{}", cursor.deleted_at.timestamp_millis(), cursor.id),
@@ -210,6 +215,8 @@ struct TrashPage {
     items: Vec<Row>,
     next: Option<String>,
     options: Options,
+    /// The filters as form fields, for "restore everything that matches".
+    filter_fields: Vec<(&'static str, String)>,
 }
 
 /// `GET /trash`: the bin, filtered and paged newest first.
@@ -233,6 +240,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
     page(
         TrashPage {
             filtered: q.is_filtered(),
+            filter_fields: q.fields(),
             viewer,
             q,
             error,
@@ -262,7 +270,10 @@ struct OutcomePage {
     summary: String,
     rows: Vec<OutcomeRow>,
     dry_run: bool,
+    /// Where the confirmation of a dry run posts, with `ids` or `filter_fields`.
+    confirm_action: &'static str,
     ids: Vec<i64>,
+    filter_fields: Vec<(&'static str, String)>,
     options: Options,
 }
 
@@ -382,6 +393,15 @@ fn rows(report: &BatchReport, names: &[(i64, String)]) -> Vec<OutcomeRow> {
         .collect()
 }
 
+fn summary(report: &BatchReport) -> String {
+    let (restored, skipped, failed) = report.counts();
+    if report.dry_run {
+        format!("{restored} can be restored, {skipped} would be skipped, {failed} cannot be restored. Nothing has changed yet.")
+    } else {
+        format!("{restored} restored, {skipped} skipped, {failed} not restored.")
+    }
+}
+
 /// `POST /trash/preflight` and `POST /trash/restore`: the same run, rolled back or kept.
 pub async fn preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
     run(state, viewer, body, true).await
@@ -394,20 +414,20 @@ pub async fn restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Res
 async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
-        Err(message) => return super::pages::message_page(StatusCode::BAD_REQUEST, &message),
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
     };
     if !viewer.check(&form.csrf) {
-        return super::pages::forbidden();
+        return forbidden();
     }
     if form.ids.is_empty() {
-        return super::pages::message_page(
+        return message_page(
             StatusCode::BAD_REQUEST,
             "No item was selected. Go back, tick the items to restore, and try again.",
         );
     }
     let options = match form.restore_options(&state, &viewer).await {
         Ok(o) => o,
-        Err(message) => return super::pages::message_page(StatusCode::BAD_REQUEST, &message),
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
     };
     let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
     // Names first: after a restore the records are gone from the bin.
@@ -425,18 +445,13 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run
     let report = match report {
         Ok(r) => r,
         Err(e) => {
-            return super::pages::message_page(
+            return message_page(
                 StatusCode::BAD_REQUEST,
                 &format!("The restore could not run: {}", advice(&e)),
             )
         }
     };
-    let (restored, skipped, failed) = report.counts();
-    let summary = if dry_run {
-        format!("{restored} can be restored, {skipped} would be skipped, {failed} cannot be restored. Nothing has changed yet.")
-    } else {
-        format!("{restored} restored, {skipped} skipped, {failed} not restored.")
-    };
+    let summary = summary(&report);
     page(
         OutcomePage {
             viewer,
@@ -448,9 +463,265 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run
             summary,
             rows: rows(&report, &names),
             dry_run,
+            confirm_action: "/trash/restore",
             ids: form.ids,
+            filter_fields: Vec::new(),
             options: form.options,
         },
         StatusCode::OK,
     )
+}
+
+// --- everything that matches a filter -----------------------------------------------------------
+
+/// `POST /trash/by-filter/preflight` and `…/restore`: the filters travel as form fields.
+pub async fn by_filter_preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    by_filter(state, viewer, body, true).await
+}
+
+pub async fn by_filter_restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    by_filter(state, viewer, body, false).await
+}
+
+async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+    let (form, q) = match (
+        RestoreForm::parse(&body),
+        serde_urlencoded::from_bytes::<TrashQuery>(&body),
+    ) {
+        (Ok(f), Ok(q)) => (f, q),
+        _ => {
+            return message_page(
+                StatusCode::BAD_REQUEST,
+                "The form could not be read. Go back and try again.",
+            )
+        }
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    let filter = match q.filter(&state, &viewer).await {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    let options = match form.restore_options(&state, &viewer).await {
+        Ok(o) => o,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    let items = match state.repo.matching_items(&viewer.actor, &filter).await {
+        Ok(items) => items,
+        Err(e) => return message_page(StatusCode::BAD_REQUEST, &advice(&e)),
+    };
+    if items.is_empty() {
+        return message_page(StatusCode::OK, "Nothing in the recycle bin matches these filters.");
+    }
+    // A long restore runs in the background; its page shows the progress.
+    if !dry_run && items.len() > crate::rest::trash::BACKGROUND_ABOVE {
+        let id = crate::rest::trash::spawn_restore_job(&state, &viewer.actor, items, options);
+        return axum::response::Redirect::to(&format!("/trash/jobs/{id}")).into_response();
+    }
+    let report = if dry_run {
+        state.repo.preflight(&viewer.actor, &items, options).await
+    } else {
+        state.repo.restore(&viewer.actor, &items, options).await
+    };
+    let report = match report {
+        Ok(r) => r,
+        Err(e) => return message_page(StatusCode::BAD_REQUEST, &advice(&e)),
+    };
+    let names = record_names(&state, &viewer, &items).await;
+    page(
+        OutcomePage {
+            summary: summary(&report),
+            rows: rows(&report, &names),
+            heading: if dry_run {
+                "Check before restoring"
+            } else {
+                "Restore finished"
+            },
+            dry_run,
+            confirm_action: "/trash/by-filter/restore",
+            ids: Vec::new(),
+            filter_fields: q.fields(),
+            options: form.options,
+            viewer,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// The names of trash records, for the outcome table (one listing page per 1,000 items, never
+/// a lookup per item).
+async fn record_names(state: &AppState, viewer: &Viewer, items: &[TrashItem]) -> Vec<(i64, String)> {
+    let wanted: std::collections::HashSet<i64> = items
+        .iter()
+        .filter_map(|i| match i {
+            TrashItem::Record(id) => Some(*id),
+            TrashItem::Node(_) => None,
+        })
+        .collect();
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let Ok(p) = state
+            .repo
+            .trash(&viewer.actor, &TrashFilter::default(), after, 1000)
+            .await
+        else {
+            return names;
+        };
+        names.extend(
+            p.items
+                .iter()
+                .filter(|r| wanted.contains(&r.id))
+                .map(|r| (r.id, r.name.clone())),
+        );
+        match p.next {
+            Some(next) if names.len() < wanted.len() => after = Some(next),
+            _ => return names,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "job.html")]
+struct JobPage {
+    running: bool,
+    total: usize,
+    done: usize,
+    restored: usize,
+    skipped: usize,
+    failed: usize,
+    error: Option<String>,
+}
+
+/// `GET /trash/jobs/{id}`: a background restore's progress; the page refreshes itself.
+pub async fn job(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
+    let Some(job) = state.jobs.get(&id, &viewer.actor) else {
+        return message_page(StatusCode::NOT_FOUND, "There is no such restore. It may have been started on another server, or the server restarted since; check the recycle bin.");
+    };
+    page(
+        JobPage {
+            running: job.state == crate::jobs::JobState::Running,
+            total: job.total,
+            done: job.done,
+            restored: job.restored,
+            skipped: job.skipped,
+            failed: job.failed,
+            error: job.error,
+        },
+        StatusCode::OK,
+    )
+}
+
+// --- purge and empty ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    viewer: Viewer,
+    heading: &'static str,
+    warning: String,
+    names: Vec<String>,
+    ids: Vec<i64>,
+    action: &'static str,
+    button: &'static str,
+}
+
+/// `POST /trash/purge/confirm`: what a purge would destroy, before it does.
+pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    if !viewer.is_admin {
+        return message_page(
+            StatusCode::FORBIDDEN,
+            "Only administrators purge. Ask one if something must be destroyed for good.",
+        );
+    }
+    if form.ids.is_empty() {
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "No item was selected. Go back, tick the items to purge, and try again.",
+        );
+    }
+    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
+    let names = record_names(&state, &viewer, &items)
+        .await
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    page(
+        ConfirmPage {
+            viewer,
+            heading: "Purge permanently",
+            warning: "These items and everything inside them will be destroyed. This cannot be undone.".into(),
+            names,
+            ids: form.ids,
+            action: "/trash/purge",
+            button: "Purge permanently",
+        },
+        StatusCode::OK,
+    )
+}
+
+/// `POST /trash/purge`
+pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
+    match state.repo.purge(&viewer.actor, &items).await {
+        Ok(results) => message_page(
+            StatusCode::OK,
+            &format!(
+                "Purged {} item(s). Their content is removed from storage after the grace period.",
+                results.len()
+            ),
+        ),
+        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
+    }
+}
+
+/// `GET /trash/empty`: what emptying does, before it does it.
+pub async fn empty_confirm(viewer: Viewer) -> Response {
+    let warning = if viewer.is_admin {
+        "Every user's bin moves to the system bin. Administrators can still restore from there until retention purges it."
+    } else {
+        "Everything you deleted moves to the system bin. Only an administrator can restore it from there."
+    };
+    page(
+        ConfirmPage {
+            viewer,
+            heading: "Empty the recycle bin",
+            warning: warning.into(),
+            names: Vec::new(),
+            ids: Vec::new(),
+            action: "/trash/empty",
+            button: "Empty",
+        },
+        StatusCode::OK,
+    )
+}
+
+/// `POST /trash/empty`
+pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    match state.repo.empty(&viewer.actor, viewer.is_admin).await {
+        Ok(moved) => message_page(StatusCode::OK, &format!("Moved {moved} item(s) to the system bin.")),
+        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
+    }
 }

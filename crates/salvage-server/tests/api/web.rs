@@ -452,3 +452,109 @@ async fn folders_are_worked_from_their_page_with_an_undo_after_a_delete() {
     .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn bulk_restore_by_filter_purge_and_empty() {
+    let s = start().await;
+    let admin = s.admin().await;
+    let lib = s.library(&admin, "Finance").await;
+    let mut ids = Vec::new();
+    for name in ["a.txt", "b.txt", "keep.pdf"] {
+        ids.push(s.uploaded(&admin, lib, name, name.as_bytes()).await);
+    }
+    for id in &ids {
+        s.delete(&admin, *id).await;
+    }
+    let http = browser();
+    let cookie = cookie_of(&sign_in(&s, &http, "admin", ADMIN_PASSWORD).await);
+    let (_, html) = get(&s, &http, "/trash?name=.txt", &cookie).await;
+    let token = form_token(&html);
+    assert!(html.contains("Restore everything that matches these filters"), "{html}");
+
+    // Everything matching ".txt": checked first, then restored.
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/by-filter/preflight",
+        &cookie,
+        &[("csrf", &token), ("name", ".txt"), ("conflict", "fail")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("2 can be restored") && html.contains("action=\"/trash/by-filter/restore\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("name=\"name\" value=\".txt\""),
+        "the filter travels on: {html}"
+    );
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/by-filter/restore",
+        &cookie,
+        &[("csrf", &token), ("name", ".txt"), ("conflict", "fail")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("2 restored, 0 skipped, 0 not restored"), "{html}");
+
+    // Purging asks first, then destroys.
+    let (_, html) = get(&s, &http, "/trash", &cookie).await;
+    let record = html
+        .split("name=\"item\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/purge/confirm",
+        &cookie,
+        &[("csrf", &token), ("item", &record)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("keep.pdf") && html.contains("cannot be undone"), "{html}");
+    let (status, html) = post_form(
+        &s,
+        &http,
+        "/trash/purge",
+        &cookie,
+        &[("csrf", &token), ("item", &record)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Purged 1 item"), "{html}");
+    let (_, html) = get(&s, &http, "/trash", &cookie).await;
+    assert!(html.contains("Nothing here"), "{html}");
+
+    // Emptying moves a user's bin to the system bin; a user may not purge.
+    s.user(&admin, "dana", "IpsUser").await;
+    let dana_token = s.login("dana", "password 123").await;
+    let mine = s.uploaded(&dana_token, lib, "dana.txt", b"d").await;
+    s.delete(&dana_token, mine).await;
+    let dana = cookie_of(&sign_in(&s, &http, "dana", "password 123").await);
+    let (_, html) = get(&s, &http, "/trash/empty", &dana).await;
+    assert!(
+        html.contains("Only an administrator can restore it from there"),
+        "{html}"
+    );
+    let dana_form = form_token(&html);
+    let (status, html) = post_form(&s, &http, "/trash/empty", &dana, &[("csrf", &dana_form)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Moved 1 item(s) to the system bin."), "{html}");
+    let (status, _) = post_form(
+        &s,
+        &http,
+        "/trash/purge/confirm",
+        &dana,
+        &[("csrf", &dana_form), ("item", "1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, html) = get(&s, &http, "/trash?stage=system-bin", &cookie).await;
+    assert!(html.contains("dana.txt") && html.contains("system bin"), "{html}");
+}
