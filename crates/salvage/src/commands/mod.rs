@@ -30,7 +30,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let (repo, store) = open::repository(&cli.data_dir(), None, false).await?;
+    let (repo, store) = open::repository(&cli.data_dir(), cli.database_url.as_deref(), false).await?;
     let actor = repo
         .actor_by_name(&cli.tenant, &cli.user)
         .await

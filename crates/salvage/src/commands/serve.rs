@@ -71,7 +71,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     let database_url = if args.demo {
         None
     } else {
-        args.database_url.clone().or(file.database_url)
+        cli.database_url.clone().or(file.database_url)
     };
     let (repo, store) = open::repository(&data_dir, database_url.as_deref(), true).await?;
 
