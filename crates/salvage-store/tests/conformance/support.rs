@@ -29,6 +29,18 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// How many random histories the state machine tries unless `PROPTEST_CASES` says. The
+    /// test talks to the repository in many small transactions; on PostgreSQL each statement
+    /// is a round trip and each case a new database, so it tries fewer to take about as long.
+    pub fn state_machine_cases(&self) -> u32 {
+        match self {
+            Backend::Sqlite => 64,
+            Backend::Postgres => 16,
+        }
+    }
+}
+
 pub const GRACE_HOURS: i64 = 2;
 
 /// A new, empty repository: a SQLite file in a temporary directory, or a new PostgreSQL
