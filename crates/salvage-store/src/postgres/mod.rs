@@ -27,7 +27,8 @@ use crate::query::storage_error;
 use async_trait::async_trait;
 use salvage_core::store::{Store, StoreTx};
 use salvage_core::{Error, Result};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -53,6 +54,14 @@ impl PgStore {
             .map_err(|e| Error::Storage(format!("cannot read the database URL: {e}")))?
             .application_name("salvage")
             .options([("lock_timeout", LOCK_TIMEOUT)]);
+        // One plain connection first: a pool would retry until its timeout and then report
+        // only that, where this says at once why the server refused.
+        PgConnection::connect_with(&options)
+            .await
+            .map_err(|e| unreachable_error(&options, e))?
+            .close()
+            .await
+            .map_err(storage_error)?;
         let writer = PgPoolOptions::new()
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(30))
