@@ -5,6 +5,7 @@
 
 use sqlx::{Connection, PgConnection};
 use std::hash::{BuildHasher, RandomState};
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The server the tests use unless `SALVAGE_TEST_DATABASE_URL` names another (any database on
@@ -48,7 +49,10 @@ impl ScratchDatabase {
                 "PostgreSQL is required (SALVAGE_REQUIRE_POSTGRES=1) but no test database could be created on {server}: {e}"
             ),
             Err(e) => {
-                eprintln!(
+                // Straight to stderr: the test harness's capture would swallow `eprintln!` of a
+                // test that passes (or of a test binary that stops here).
+                let _ = writeln!(
+                    std::io::stderr(),
                     "skipping the PostgreSQL tests: no test database could be created on {server}: {e}. \
                      Start PostgreSQL or point SALVAGE_TEST_DATABASE_URL at a server; \
                      SALVAGE_REQUIRE_POSTGRES=1 turns this into a failure."
