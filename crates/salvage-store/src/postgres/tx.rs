@@ -425,10 +425,11 @@ impl StoreTx for PgTx {
     }
 
     async fn marked_child_exists(&mut self, tenant: TenantId, parent: Option<NodeId>, name_key: &str) -> Result<bool> {
+        // `parent_id IS NOT DISTINCT FROM $2` would say the same but no index serves it.
         // At the top level only trashed libraries count: items a purge left without a parent
         // (detached, `parent_id` NULL) were never there and can never come back there.
         let found: Option<i64> = sqlx::query_scalar(
-            "SELECT 1::bigint FROM nodes WHERE tenant_id = $1 AND parent_id IS NOT DISTINCT FROM $2 AND name_key = $3 AND trash_record_id IS NOT NULL AND (parent_id IS NOT NULL OR kind = 'library') LIMIT 1",
+            "SELECT 1::bigint FROM nodes WHERE tenant_id = $1 AND (parent_id = $2 OR (parent_id IS NULL AND $2 IS NULL)) AND name_key = $3 AND trash_record_id IS NOT NULL AND (parent_id IS NOT NULL OR kind = 'library') LIMIT 1",
         )
         .bind(tenant)
         .bind(parent)
