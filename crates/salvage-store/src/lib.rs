@@ -1,6 +1,13 @@
 //! Storage backends of salvage. SQL lives here and only here; the rules that decide what to do
 //! live in `salvage-core`, which drives the `Store` traits implemented by each backend.
 
+mod checks;
+pub mod postgres;
+mod query;
+mod rows;
 pub mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

@@ -13,6 +13,14 @@ pub struct Cli {
     /// Where salvage keeps its database and document contents [default: ./salvage-data].
     #[arg(long, global = true, env = "SALVAGE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Database to use [default: SQLite in the data directory]: sqlite:///var/lib/salvage/salvage.db, or
+    /// postgres://user:password@host:5432/salvage for PostgreSQL shared by several servers.
+    #[arg(long, global = true, env = "SALVAGE_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where document content is kept [default: the data directory's blobs/], e.g.
+    /// s3://bucket/prefix (endpoint, region and credentials from the AWS_* variables).
+    #[arg(long, global = true, env = "SALVAGE_BLOB_URL")]
+    pub blob_url: Option<String>,
     /// The user the command acts as.
     #[arg(
         long = "as",
@@ -83,13 +91,6 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "SALVAGE_LISTEN")]
     pub listen: Option<String>,
-    /// Database to use [default: SQLite in the data directory], e.g. sqlite:///var/lib/salvage/salvage.db.
-    #[arg(long, env = "SALVAGE_DATABASE_URL")]
-    pub database_url: Option<String>,
-    /// Where document content is kept [default: the data directory's blobs/], e.g.
-    /// s3://bucket/prefix (endpoint, region and credentials from the AWS_* variables).
-    #[arg(long, env = "SALVAGE_BLOB_URL")]
-    pub blob_url: Option<String>,
     /// A TOML file with any of: listen, data_dir, database_url, blob_url, max_body_bytes, max_soap_bytes, max_upload_bytes,
     /// request_timeout_secs, sweep_interval_secs, log_format. Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]

@@ -1,17 +1,41 @@
 //! Wiring: the embedded default is a SQLite database and a blob directory inside the data
-//! directory.
+//! directory; a database URL selects another SQLite file or a PostgreSQL database (document
+//! contents stay in the data directory).
 
 use anyhow::{bail, Context, Result};
 use salvage_blob::LocalBlobStore;
 use salvage_core::blob::BlobStore;
 use salvage_core::clock::SystemClock;
+use salvage_core::store::Store;
 use salvage_core::{Config, Repository};
-use salvage_store::SqliteStore;
+use salvage_store::{PgStore, SqliteStore};
 use std::path::Path;
 use std::sync::Arc;
 
 const DATABASE_FILE: &str = "salvage.db";
 const BLOB_DIR: &str = "blobs";
+
+/// The open database, to close when the command is done.
+pub enum Database {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+impl Database {
+    pub async fn close(&self) {
+        match self {
+            Database::Sqlite(store) => store.close().await,
+            Database::Postgres(store) => store.close().await,
+        }
+    }
+
+    fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Database::Sqlite(store) => Arc::new(store.clone()),
+            Database::Postgres(store) => Arc::new(store.clone()),
+        }
+    }
+}
 
 /// Opens the repository in `data_dir` (its database at `database_url` and its blobs at
 /// `blob_url` when given). With `create`, makes the directory first; otherwise a missing data
@@ -21,18 +45,13 @@ pub async fn repository(
     database_url: Option<&str>,
     blob_url: Option<&str>,
     create: bool,
-) -> Result<(Repository, SqliteStore)> {
+) -> Result<(Repository, Database)> {
     let database = data_dir.join(DATABASE_FILE);
     if let Some(url) = database_url {
-        if !url.starts_with("sqlite:") {
-            bail!("cannot use database {url:?}: this build of salvage stores its data in SQLite (sqlite:///path/to/salvage.db)");
-        }
+        let database = open_url(url).await?;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-        let store = SqliteStore::open_url(url)
-            .await
-            .with_context(|| format!("cannot open {url}"))?;
-        return Ok((wire(store.clone(), data_dir, blob_url).await?, store));
+        return Ok((wire(&database, data_dir, blob_url).await?, database));
     }
     if create {
         std::fs::create_dir_all(data_dir)
@@ -46,11 +65,45 @@ pub async fn repository(
     let store = SqliteStore::open(&database)
         .await
         .with_context(|| format!("cannot open {}", database.display()))?;
-    Ok((wire(store.clone(), data_dir, blob_url).await?, store))
+    let database = Database::Sqlite(store);
+    Ok((wire(&database, data_dir, blob_url).await?, database))
 }
 
-/// The repository over `store`, with its blobs at `blob_url` or in the data directory.
-async fn wire(store: SqliteStore, data_dir: &Path, blob_url: Option<&str>) -> Result<Repository> {
+/// The backend is chosen by the URL's scheme.
+async fn open_url(url: &str) -> Result<Database> {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    match scheme {
+        "sqlite" => Ok(Database::Sqlite(
+            SqliteStore::open_url(url)
+                .await
+                .with_context(|| format!("cannot open {url}"))?,
+        )),
+        // The store's error names host, port and database but never the password in the URL.
+        "postgres" | "postgresql" => Ok(Database::Postgres(PgStore::connect(url).await?)),
+        _ => bail!(
+            "cannot use database URL {:?}: salvage stores its data in SQLite (sqlite:///path/to/salvage.db) \
+             or PostgreSQL (postgres://user:password@host:5432/database)",
+            redacted(url)
+        ),
+    }
+}
+
+/// The URL without a password, for messages.
+fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(start), Some(at)) if start + 3 < at => {
+            let credentials = &url[start + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The repository over `database`, with its blobs at `blob_url` or in the data directory.
+async fn wire(database: &Database, data_dir: &Path, blob_url: Option<&str>) -> Result<Repository> {
     let blobs: Arc<dyn BlobStore> = match blob_url {
         Some(url) => salvage_blob::open_url(url)
             .await
@@ -58,9 +111,21 @@ async fn wire(store: SqliteStore, data_dir: &Path, blob_url: Option<&str>) -> Re
         None => Arc::new(LocalBlobStore::open(data_dir.join(BLOB_DIR)).await?),
     };
     Ok(Repository::new(
-        Arc::new(store),
+        database.store(),
         blobs,
         Arc::new(SystemClock),
         Config::default(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn passwords_are_left_out_of_messages() {
+        assert_eq!(redacted("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redacted("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redacted("mysql://h/db"), "mysql://h/db");
+    }
 }

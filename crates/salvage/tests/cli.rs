@@ -1,17 +1,37 @@
 //! The `salvage` binary as a user meets it: real processes on a temporary data directory.
 
+use salvage_store::testing::ScratchDatabase;
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
 struct Env {
     dir: tempfile::TempDir,
+    /// The PostgreSQL database the commands use (`--database-url`); SQLite in the data
+    /// directory without one.
+    database: Option<ScratchDatabase>,
 }
 
 impl Env {
     fn new() -> Env {
+        Env::init(None)
+    }
+
+    /// An environment on a new PostgreSQL database; `None` when PostgreSQL cannot be reached
+    /// (and `SALVAGE_REQUIRE_POSTGRES=1` does not insist).
+    fn on_postgres() -> Option<Env> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let database = runtime.block_on(ScratchDatabase::for_test())?;
+        Some(Env::init(Some(database)))
+    }
+
+    fn init(database: Option<ScratchDatabase>) -> Env {
         let env = Env {
             dir: tempfile::tempdir().unwrap(),
+            database,
         };
         let out = env.run_with(&["init"], &[("SALVAGE_ADMIN_PASSWORD", "correct horse")]);
         assert!(out.status.success(), "{}", text(&out.stderr));
@@ -26,8 +46,12 @@ impl Env {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_salvage"));
         cmd.args(args)
             .env("SALVAGE_DATA_DIR", self.data())
+            .env_remove("SALVAGE_DATABASE_URL")
             .env_remove("SALVAGE_USER")
             .env_remove("SALVAGE_ADMIN_PASSWORD");
+        if let Some(database) = &self.database {
+            cmd.env("SALVAGE_DATABASE_URL", &database.url);
+        }
         for (k, v) in vars {
             cmd.env(k, v);
         }
@@ -128,7 +152,39 @@ fn commands_need_an_initialised_data_directory() {
 
 #[test]
 fn import_list_delete_and_restore_a_tree() {
+    import_list_delete_and_restore(Env::new());
+}
+
+#[test]
+fn import_list_delete_and_restore_a_tree_on_postgres() {
+    if let Some(env) = Env::on_postgres() {
+        import_list_delete_and_restore(env);
+    }
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error_without_the_password() {
     let env = Env::new();
+    let out = env.fails(&[
+        "check",
+        "--database-url",
+        "postgres://salvage:s3cret@127.0.0.1:1/salvage",
+    ]);
+    assert!(
+        out.contains("cannot connect to PostgreSQL database \"salvage\" at 127.0.0.1:1"),
+        "{out}"
+    );
+    assert!(out.contains("Is the server running"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+    let out = env.fails(&["check", "--database-url", "mysql://salvage:s3cret@db/salvage"]);
+    assert!(
+        out.contains("SQLite (sqlite:///path/to/salvage.db) or PostgreSQL"),
+        "{out}"
+    );
+    assert!(!out.contains("s3cret"), "{out}");
+}
+
+fn import_list_delete_and_restore(env: Env) {
     let src = env.tree(&[("a/b/x.txt", "hello"), ("a/y.txt", "world"), ("c/z.txt", "z")]);
     let summary = env.json(&["import", &src, "/Docs/In"]);
     assert_eq!(

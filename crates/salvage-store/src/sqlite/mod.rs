@@ -5,9 +5,9 @@
 //! have their own pool and see consistent snapshots while a write is in progress.
 
 mod check;
-mod rows;
 mod tx;
 
+use crate::query::storage_error;
 use async_trait::async_trait;
 use salvage_core::store::{Store, StoreTx};
 use salvage_core::{Error, Result};
@@ -15,10 +15,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
-
-pub(crate) fn storage_error(e: sqlx::Error) -> Error {
-    Error::Storage(e.to_string())
-}
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -83,29 +79,5 @@ impl Store for SqliteStore {
     async fn read(&self) -> Result<Box<dyn StoreTx>> {
         let tx = self.reader.begin().await.map_err(storage_error)?;
         Ok(Box::new(tx::SqliteTx::new(tx)))
-    }
-}
-
-/// The end of the path range of a subtree: every path with prefix `/a/b/` is `>= "/a/b/"` and
-/// `< "/a/b0"` ('0' follows '/').
-pub(crate) fn subtree_end(path: &str) -> String {
-    let mut end = path[..path.len() - 1].to_owned();
-    end.push('0');
-    end
-}
-
-#[cfg(test)]
-mod tests {
-    use super::subtree_end;
-
-    #[test]
-    fn subtree_range_contains_exactly_the_prefix() {
-        let (start, end) = ("/1/5/".to_owned(), subtree_end("/1/5/"));
-        for inside in ["/1/5/", "/1/5/9/", "/1/5/99/3/"] {
-            assert!(inside >= start.as_str() && inside < end.as_str(), "{inside}");
-        }
-        for outside in ["/1/50/", "/1/51/", "/1/4/", "/1/", "/2/"] {
-            assert!(!(outside >= start.as_str() && outside < end.as_str()), "{outside}");
-        }
     }
 }

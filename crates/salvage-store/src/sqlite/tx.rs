@@ -1,8 +1,8 @@
 //! `StoreTx` on SQLite. Subtree work is a handful of statements over an index range of the
 //! materialized path, whatever the subtree's size.
 
-use super::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
-use super::{storage_error, subtree_end};
+use crate::query::{self, id_list, push_outside, push_trash_filter, storage_error, subtree_end, topmost};
+use crate::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use salvage_core::acl::AclEntry;
@@ -38,14 +38,8 @@ impl SqliteTx {
         .fetch_all(&mut *self.tx)
         .await
         .map_err(storage_error)?;
-        let mut topmost: Vec<Node> = Vec::new();
-        for row in &rows {
-            let node = rows::node(row)?;
-            if topmost.last().is_none_or(|top| !node.path.starts_with(&top.path)) {
-                topmost.push(node);
-            }
-        }
-        Ok(topmost)
+        let marked = rows.iter().map(rows::node).collect::<Result<Vec<_>>>()?;
+        Ok(topmost(marked))
     }
 
     async fn range_stats(&mut self, path: &str) -> Result<SubtreeStats> {
@@ -84,60 +78,6 @@ impl SqliteTx {
         }
         let rows = q.fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::node).collect()
-    }
-}
-
-fn id_list(ids: &[NodeId]) -> String {
-    ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
-}
-
-/// Appends the WHERE conditions of a trash filter.
-fn push_trash_filter(q: &mut QueryBuilder<'_, Sqlite>, tenant: TenantId, f: &TrashFilter) {
-    q.push(" WHERE r.tenant_id = ").push_bind(tenant);
-    if let Some(by) = f.deleted_by {
-        q.push(" AND r.deleted_by = ").push_bind(by);
-    }
-    if let Some(since) = f.since {
-        q.push(" AND r.deleted_at >= ").push_bind(ms(since));
-    }
-    if let Some(until) = f.until {
-        q.push(" AND r.deleted_at <= ").push_bind(ms(until));
-    }
-    if let Some(prefix) = &f.path_prefix {
-        let prefix = prefix.trim_end_matches('/').to_owned();
-        q.push(" AND (r.original_path = ").push_bind(prefix.clone());
-        q.push(" OR (r.original_path >= ").push_bind(format!("{prefix}/"));
-        q.push(" AND r.original_path < ")
-            .push_bind(format!("{prefix}0"))
-            .push("))");
-    }
-    if let Some(name) = &f.name_contains {
-        let pattern = format!(
-            "%{}%",
-            name::key(name)
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        q.push(" AND r.name_key LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
-    }
-    if let Some(kind) = f.kind {
-        match kind {
-            NodeKind::Document => q.push(" AND r.kind = 'document'"),
-            _ => q.push(" AND r.kind <> 'document'"),
-        };
-    }
-    if let Some(min) = f.min_size {
-        q.push(" AND r.total_size >= ").push_bind(min);
-    }
-    if let Some(max) = f.max_size {
-        q.push(" AND r.total_size <= ").push_bind(max);
-    }
-    if let Some(stage) = f.stage {
-        q.push(" AND r.stage = ").push_bind(stage.as_i64());
-    }
-    if let Some(parent) = f.original_parent {
-        q.push(" AND r.original_parent_id = ").push_bind(parent);
     }
 }
 
@@ -596,13 +536,7 @@ impl StoreTx for SqliteTx {
             .push_bind(root.path.clone())
             .push(" AND path < ")
             .push_bind(subtree_end(&root.path));
-        for m in &excluded {
-            q.push(" AND NOT (path >= ")
-                .push_bind(m.path.clone())
-                .push(" AND path < ")
-                .push_bind(subtree_end(&m.path))
-                .push(")");
-        }
+        push_outside(&mut q, &excluded);
         q.push(" ORDER BY path LIMIT ").push_bind(limit as i64);
         let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::node).collect()
@@ -736,13 +670,7 @@ impl StoreTx for SqliteTx {
         q.push_bind(subtree.path.clone())
             .push(" AND path < ")
             .push_bind(subtree_end(&subtree.path));
-        for m in &excluded {
-            q.push(" AND NOT (path >= ")
-                .push_bind(m.path.clone())
-                .push(" AND path < ")
-                .push_bind(subtree_end(&m.path))
-                .push(")");
-        }
+        push_outside(&mut q, &excluded);
         let done = q.build().execute(&mut *self.tx).await.map_err(storage_error)?;
         Ok(done.rows_affected())
     }
@@ -1101,37 +1029,7 @@ impl StoreTx for SqliteTx {
         before_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<AuditEvent>> {
-        let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_events WHERE tenant_id = ");
-        q.push_bind(tenant);
-        if let Some(actor) = f.actor_id {
-            q.push(" AND actor_id = ").push_bind(actor);
-        }
-        if let Some(action) = f.action {
-            q.push(" AND action = ").push_bind(action.as_str());
-        }
-        if let Some(since) = f.since {
-            q.push(" AND at >= ").push_bind(ms(since));
-        }
-        if let Some(until) = f.until {
-            q.push(" AND at <= ").push_bind(ms(until));
-        }
-        if let Some(prefix) = &f.path_prefix {
-            let prefix = prefix.trim_end_matches('/').to_owned();
-            q.push(" AND (from_path = ").push_bind(prefix.clone());
-            q.push(" OR substr(from_path, 1, ")
-                .push_bind(prefix.len() as i64 + 1)
-                .push(") = ")
-                .push_bind(format!("{prefix}/"));
-            q.push(" OR substr(to_path, 1, ")
-                .push_bind(prefix.len() as i64 + 1)
-                .push(") = ")
-                .push_bind(format!("{prefix}/"))
-                .push(")");
-        }
-        if let Some(before) = before_id {
-            q.push(" AND id < ").push_bind(before);
-        }
-        q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
+        let mut q = query::audit_query::<Sqlite>(tenant, f, before_id, limit);
         let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::event).collect()
     }

@@ -1853,7 +1853,7 @@ fn config() -> ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
             .and_then(|s| s.parse().ok())
-            .unwrap_or(64),
+            .unwrap_or(crate::BACKEND.state_machine_cases()),
         // The shrunk case is printed in full; no regression file is written beside the tests.
         failure_persistence: None,
         ..ProptestConfig::default()

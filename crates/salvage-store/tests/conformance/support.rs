@@ -1,14 +1,16 @@
-//! The world every conformance test starts from: a fresh repository on the backend under test,
-//! a local blob store, and a clock that moves only when told to.
+//! The world every conformance test starts from: a fresh repository on the backend under test
+//! (`crate::BACKEND`), a local blob store, and a clock that moves only when told to.
 
 use chrono::{Duration, TimeZone, Utc};
 use salvage_blob::LocalBlobStore;
 use salvage_core::clock::ManualClock;
 use salvage_core::model::*;
+use salvage_core::store::Store;
 use salvage_core::store::TrashFilter;
 use salvage_core::trash::{Outcome, RestoreOptions, TrashItem};
 use salvage_core::{Config, Repository};
-use salvage_store::SqliteStore;
+use salvage_store::testing::ScratchDatabase;
+use salvage_store::{PgStore, SqliteStore};
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -17,16 +19,50 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub admin: Actor,
     pub dir: TempDir,
+    /// The PostgreSQL database of this world, held to be dropped with it.
+    _database: Option<ScratchDatabase>,
+}
+
+#[allow(dead_code)] // each test binary uses one of them
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// How many random histories the state machine tries unless `PROPTEST_CASES` says. The
+    /// test talks to the repository in many small transactions; on PostgreSQL each statement
+    /// is a round trip and each case a new database, so it tries fewer to take about as long.
+    pub fn state_machine_cases(&self) -> u32 {
+        match self {
+            Backend::Sqlite => 64,
+            Backend::Postgres => 16,
+        }
+    }
 }
 
 pub const GRACE_HOURS: i64 = 2;
 
-/// A new, empty repository. The backend is SQLite in a temporary directory.
+/// A new, empty repository: a SQLite file in a temporary directory, or a new PostgreSQL
+/// database.
 pub async fn world() -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(&dir.path().join("salvage.db"))
-        .await
-        .expect("open store");
+    let (store, database): (Arc<dyn Store>, _) = match crate::BACKEND {
+        Backend::Sqlite => {
+            let store = SqliteStore::open(&dir.path().join("salvage.db"))
+                .await
+                .expect("open store");
+            (Arc::new(store), None)
+        }
+        Backend::Postgres => {
+            let Some(database) = ScratchDatabase::for_test().await else {
+                // Nothing in this binary can run without PostgreSQL; the reason is printed.
+                std::process::exit(0)
+            };
+            let store = PgStore::connect(&database.url).await.expect("open store");
+            (Arc::new(store), Some(database))
+        }
+    };
     let blobs = LocalBlobStore::open(dir.path().join("blobs"))
         .await
         .expect("open blobs");
@@ -35,7 +71,7 @@ pub async fn world() -> World {
         blob_grace: Duration::hours(GRACE_HOURS),
         ..Config::default()
     };
-    let repo = Repository::new(Arc::new(store), Arc::new(blobs), clock.clone(), config);
+    let repo = Repository::new(store, Arc::new(blobs), clock.clone(), config);
     repo.init(Some("admin-password")).await.expect("init");
     let admin = repo.actor_by_name("default", "admin").await.expect("admin actor");
     World {
@@ -43,6 +79,7 @@ pub async fn world() -> World {
         clock,
         admin,
         dir,
+        _database: database,
     }
 }
 

@@ -5,7 +5,13 @@ use anyhow::Result;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli) -> Result<ExitCode> {
-    let (repo, store) = open::repository(&cli.data_dir(), None, None, true).await?;
+    let (repo, store) = open::repository(
+        &cli.data_dir(),
+        cli.database_url.as_deref(),
+        cli.blob_url.as_deref(),
+        true,
+    )
+    .await?;
     let password = std::env::var("SALVAGE_ADMIN_PASSWORD").ok();
     let report = repo.init(password.as_deref()).await?;
     store.close().await;

@@ -30,7 +30,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         }
         _ => {}
     }
-    let (repo, store) = open::repository(&cli.data_dir(), None, None, false).await?;
+    let (repo, store) = open::repository(
+        &cli.data_dir(),
+        cli.database_url.as_deref(),
+        cli.blob_url.as_deref(),
+        false,
+    )
+    .await?;
     let actor = repo
         .actor_by_name(&cli.tenant, &cli.user)
         .await

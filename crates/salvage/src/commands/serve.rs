@@ -74,8 +74,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         (None, None)
     } else {
         (
-            args.database_url.clone().or(file.database_url),
-            args.blob_url.clone().or(file.blob_url),
+            cli.database_url.clone().or(file.database_url),
+            cli.blob_url.clone().or(file.blob_url),
         )
     };
     let (repo, store) = open::repository(&data_dir, database_url.as_deref(), blob_url.as_deref(), true).await?;
