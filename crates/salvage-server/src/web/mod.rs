@@ -3,6 +3,7 @@
 //! same core calls as the REST API.
 
 mod actions;
+mod admin;
 mod pages;
 mod session;
 mod trash;
@@ -44,6 +45,8 @@ pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> 
         .route("/trash/purge/confirm", post(trash::purge_confirm))
         .route("/trash/purge", post(trash::purge))
         .route("/trash/empty", get(trash::empty_confirm).post(trash::empty))
+        .route("/audit", get(admin::audit))
+        .route("/settings", get(admin::settings).post(admin::save_settings))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/static/salvage.css", get(stylesheet))
