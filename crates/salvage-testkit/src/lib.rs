@@ -253,3 +253,68 @@ impl Drop for MotoServer {
         let _ = self.child.wait();
     }
 }
+
+/// Debian's ChromeDriver on a free loopback port, driving headless Chromium; stopped when
+/// dropped. The test setup installs both (`apt-get install chromium chromium-driver`).
+pub struct ChromeDriver {
+    child: std::process::Child,
+    /// `http://127.0.0.1:{port}`, the WebDriver endpoint.
+    pub url: String,
+}
+
+impl ChromeDriver {
+    /// Starts chromedriver, or returns `None` (after saying why) where it is not installed —
+    /// unless `SALVAGE_REQUIRE_BROWSER=1` (set by CI), which makes that a failure.
+    pub fn start() -> Option<ChromeDriver> {
+        let found = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .map(Path::new)
+            .find(|p| p.exists());
+        let Some(driver) = found else {
+            let why = "chromedriver is not installed (apt-get install chromium chromium-driver)";
+            if std::env::var("SALVAGE_REQUIRE_BROWSER").as_deref() == Ok("1") {
+                panic!("SALVAGE_REQUIRE_BROWSER=1, but {why}");
+            }
+            let _ = writeln!(std::io::stderr(), "skipping a browser test: {why}");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Some(driver)
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where tests leave screenshots as build artefacts: `target/screenshots/`.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = workspace().join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
