@@ -33,12 +33,21 @@ async fn shot(client: &Client, name: &str) {
 
 /// An element, waiting for it while a page is still loading.
 async fn find(client: &Client, locator: Locator<'_>) -> fantoccini::elements::Element {
-    client
+    match client
         .wait()
         .at_most(std::time::Duration::from_secs(15))
         .for_element(locator)
         .await
-        .unwrap_or_else(|e| panic!("{locator:?}: {e}"))
+    {
+        Ok(element) => element,
+        Err(e) => {
+            // Say where the browser was and what it showed, and keep a picture of it.
+            shot(client, "failure").await;
+            let url = client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let source = client.source().await.unwrap_or_default();
+            panic!("{locator:?}: {e}\nat {url}:\n{source}")
+        }
+    }
 }
 
 async fn fill(client: &Client, css: &str, text: &str) {
@@ -61,6 +70,19 @@ async fn page_text(client: &Client) -> String {
     find(client, Locator::Css("body")).await.text().await.unwrap()
 }
 
+/// The page's text once it contains `needle` (a click's navigation may still be under way when
+/// this is called); the last text seen otherwise, for the assertion message.
+async fn text_with(client: &Client, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let text = page_text(client).await;
+        if text.contains(needle) || std::time::Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 async fn sign_in(client: &Client, base: &str, user: &str, password: &str, screenshot: Option<&str>) {
     client.goto(&format!("{base}/login")).await.unwrap();
     fill(client, "#login", user).await;
@@ -69,7 +91,9 @@ async fn sign_in(client: &Client, base: &str, user: &str, password: &str, screen
         shot(client, name).await;
     }
     click(client, "form button[type=submit]").await;
-    assert!(page_text(client).await.contains(&format!("Signed in as {user}")));
+    let signed_in = format!("Signed in as {user}");
+    let text = text_with(client, &signed_in).await;
+    assert!(text.contains(&signed_in), "{text}");
 }
 
 /// Opens a folder by following the links of its path from the libraries page.
@@ -129,7 +153,7 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
     client.goto(&format!("{base}/trash")).await.unwrap();
     fill(&client, "#name", "Rep").await;
     click(&client, "form.filters button[type=submit]").await;
-    let text = page_text(&client).await;
+    let text = text_with(&client, "Deleted from").await;
     assert!(text.contains("Reports") && !text.contains("brief.docx"), "{text}");
     shot(&client, "recycle-bin").await;
     tick(&client, "Reports").await;
@@ -160,6 +184,9 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
     open(&client, &base, &["Marketing", "Campaigns"]).await;
     fill(&client, "#new-folder", "Spring").await;
     click(&client, "form[action$='/folders'] button[type=submit]").await;
+    // The folder exists once its page says so; only then leave it.
+    let text = text_with(&client, "created.").await;
+    assert!(text.contains("Folder \u{201c}Spring\u{201d} created."), "{text}");
     client.goto(&format!("{base}/trash?name=Spring")).await.unwrap();
     tick(&client, "Spring").await;
     click(
@@ -185,7 +212,8 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
         "{text}"
     );
     open(&client, &base, &["Marketing", "Campaigns", "Spring (restored)"]).await;
-    assert!(page_text(&client).await.contains("brief.docx"));
+    let text = text_with(&client, "brief.docx").await;
+    assert!(text.contains("brief.docx"), "{text}");
 
     // Alice never sees what Bob deleted.
     client.goto(&format!("{base}/trash")).await.unwrap();
@@ -198,7 +226,7 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
     click(&client, "form[action='/logout'] button").await;
     sign_in(&client, &base, "admin", "demo-admin", None).await;
     client.goto(&format!("{base}/trash")).await.unwrap();
-    let text = page_text(&client).await;
+    let text = text_with(&client, "Travel.md").await;
     assert!(text.contains("Travel.md") && text.contains("system bin"), "{text}");
     shot(&client, "recycle-bin-admin").await;
     client.close().await.unwrap();
