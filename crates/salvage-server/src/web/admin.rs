@@ -1,7 +1,7 @@
 //! The audit log with its filters, and the recycle-bin settings of the tenant (retention, name
 //! reservation, who may restore): readable by every member, changed by administrators.
 
-use super::pages::{forbidden, page};
+use super::pages::{forbidden, form_date, page};
 use super::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
-use chrono::{NaiveDate, NaiveTime};
 use salvage_core::model::{AuditAction, AuditEvent, RestorePolicy, TrashSettings};
 use salvage_core::store::AuditFilter;
 use serde::Deserialize;
@@ -53,21 +52,6 @@ impl AuditQuery {
     }
 
     fn filter(&self, members: &[(i64, String)]) -> Result<AuditFilter, String> {
-        let day = |v: &str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
-            match v.trim() {
-                "" => Ok(None),
-                v => {
-                    let date = NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                        .map_err(|_| format!("\"{v}\" is not a date; use the form YYYY-MM-DD."))?;
-                    let time = if end {
-                        NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
-                    } else {
-                        NaiveTime::MIN
-                    };
-                    Ok(Some(date.and_time(time).and_utc()))
-                }
-            }
-        };
         let actor_id = match self.user.trim() {
             "" => None,
             name => Some(
@@ -84,8 +68,8 @@ impl AuditQuery {
                 "" => None,
                 a => Some(AuditAction::parse(a).ok_or_else(|| format!("\"{a}\" is not an event of the log."))?),
             },
-            since: day(&self.since, false)?,
-            until: day(&self.until, true)?,
+            since: form_date(&self.since, false)?,
+            until: form_date(&self.until, true)?,
             path_prefix: Some(self.path.trim())
                 .filter(|p| !p.is_empty())
                 .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),

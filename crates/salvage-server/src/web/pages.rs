@@ -159,6 +159,23 @@ impl Row {
     }
 }
 
+/// A date field of a filter form (`YYYY-MM-DD`, as `<input type="date">` sends it): the start of
+/// that day, or its last second for an upper bound; empty is no bound.
+pub(super) fn form_date(value: &str, end_of_day: bool) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| format!("\"{value}\" is not a date; use the form YYYY-MM-DD."))?;
+    let time = if end_of_day {
+        chrono::NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
+    } else {
+        chrono::NaiveTime::MIN
+    };
+    Ok(Some(date.and_time(time).and_utc()))
+}
+
 pub(super) fn human_size(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;

@@ -1,7 +1,7 @@
 //! The recycle bin pages: the listing with its filters, the preflight of a restore (the same
 //! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
 
-use super::pages::{forbidden, human_size, message_page, page};
+use super::pages::{forbidden, form_date, human_size, message_page, page};
 use super::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, NaiveTime};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
 use salvage_core::store::{TrashCursor, TrashFilter};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
@@ -54,20 +53,6 @@ impl TrashQuery {
 
     /// The core's filter, or what is wrong with the form in words the user can act on.
     async fn filter(&self, state: &AppState, viewer: &Viewer) -> Result<TrashFilter, String> {
-        let day = |v: &str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
-            let v = v.trim();
-            if v.is_empty() {
-                return Ok(None);
-            }
-            let date = NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| format!("\"{v}\" is not a date; use the form YYYY-MM-DD."))?;
-            let time = if end {
-                NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
-            } else {
-                NaiveTime::MIN
-            };
-            Ok(Some(date.and_time(time).and_utc()))
-        };
         let deleted_by = match self.deleted_by.trim() {
             "" => None,
             name => {
@@ -96,8 +81,8 @@ impl TrashQuery {
         };
         Ok(TrashFilter {
             deleted_by,
-            since: day(&self.since, false)?,
-            until: day(&self.until, true)?,
+            since: form_date(&self.since, false)?,
+            until: form_date(&self.until, true)?,
             path_prefix: Some(self.path.trim())
                 .filter(|p| !p.is_empty())
                 .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
