@@ -48,3 +48,24 @@ pub(crate) fn staging_key() -> String {
     rand::rngs::OsRng.fill_bytes(&mut random);
     hex::encode(random)
 }
+
+/// Copies the blob `sha256` from one store to another unless the target has it already, and
+/// returns the bytes copied. The content is hashed on its way in, so damaged source content is
+/// refused rather than stored under a hash it does not have.
+pub async fn copy(from: &dyn BlobStore, to: &dyn BlobStore, sha256: &str) -> Result<u64> {
+    if to.exists(sha256).await? {
+        return Ok(0);
+    }
+    let mut reader = from.open(sha256).await?;
+    let staged = to.stage(&mut reader).await?;
+    if staged.sha256 != sha256 {
+        let found = staged.sha256.clone();
+        to.discard(staged).await;
+        return Err(Error::Blob(format!(
+            "blob {sha256} is damaged in the source store: its content hashes to {found}"
+        )));
+    }
+    let size = staged.size as u64;
+    to.promote(staged).await?;
+    Ok(size)
+}

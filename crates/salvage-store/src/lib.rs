@@ -2,12 +2,15 @@
 //! live in `salvage-core`, which drives the `Store` traits implemented by each backend.
 
 mod checks;
+mod database;
 pub mod postgres;
 mod query;
 mod rows;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testing;
+pub mod transfer;
 
+pub use database::Database;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;

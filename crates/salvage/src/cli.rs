@@ -84,6 +84,28 @@ pub enum Command {
     Trash(TrashCommand),
     /// Verify the repository's invariants; exits 1 if any is broken.
     Check,
+    /// Copy this installation — every item, version, trash record, user and audit event, and the
+    /// document contents — into a new, empty database and blob store, e.g. from the embedded
+    /// default to PostgreSQL and S3. The source is not changed; stop its servers first.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Database to copy from [default: --database-url, else the data directory's SQLite database].
+    #[arg(long, value_name = "URL")]
+    pub from: Option<String>,
+    /// Blob store to copy document contents from [default: --blob-url, else the data directory's blobs/].
+    #[arg(long, value_name = "URL")]
+    pub from_blobs: Option<String>,
+    /// Database to copy into, new and empty: postgres://user:password@host:5432/salvage, or
+    /// sqlite:///path/to/salvage.db.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Blob store to copy document contents into, e.g. s3://bucket/prefix (endpoint, region and
+    /// credentials from the AWS_* variables) or a directory [default: contents stay where they are].
+    #[arg(long, value_name = "URL")]
+    pub to_blobs: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -6,36 +6,14 @@ use anyhow::{bail, Context, Result};
 use salvage_blob::LocalBlobStore;
 use salvage_core::blob::BlobStore;
 use salvage_core::clock::SystemClock;
-use salvage_core::store::Store;
 use salvage_core::{Config, Repository};
+pub use salvage_store::Database;
 use salvage_store::{PgStore, SqliteStore};
 use std::path::Path;
 use std::sync::Arc;
 
 const DATABASE_FILE: &str = "salvage.db";
 const BLOB_DIR: &str = "blobs";
-
-/// The open database, to close when the command is done.
-pub enum Database {
-    Sqlite(SqliteStore),
-    Postgres(PgStore),
-}
-
-impl Database {
-    pub async fn close(&self) {
-        match self {
-            Database::Sqlite(store) => store.close().await,
-            Database::Postgres(store) => store.close().await,
-        }
-    }
-
-    fn store(&self) -> Arc<dyn Store> {
-        match self {
-            Database::Sqlite(store) => Arc::new(store.clone()),
-            Database::Postgres(store) => Arc::new(store.clone()),
-        }
-    }
-}
 
 /// Opens the repository in `data_dir` (its database at `database_url` and its blobs at
 /// `blob_url` when given). With `create`, makes the directory first; otherwise a missing data
@@ -46,31 +24,37 @@ pub async fn repository(
     blob_url: Option<&str>,
     create: bool,
 ) -> Result<(Repository, Database)> {
-    let database = data_dir.join(DATABASE_FILE);
+    let database = database(data_dir, database_url, create).await?;
+    let blobs = blobs(data_dir, blob_url).await?;
+    Ok((wire(&database, blobs), database))
+}
+
+/// The database at `database_url`, else the data directory's SQLite file.
+pub async fn database(data_dir: &Path, database_url: Option<&str>, create: bool) -> Result<Database> {
+    let file = data_dir.join(DATABASE_FILE);
     if let Some(url) = database_url {
         let database = open_url(url).await?;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-        return Ok((wire(&database, data_dir, blob_url).await?, database));
+        return Ok(database);
     }
     if create {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    } else if !database.exists() {
+    } else if !file.exists() {
         bail!(
             "no salvage data in {} — run `salvage init` first, or point --data-dir (or SALVAGE_DATA_DIR) at an existing data directory",
             data_dir.display()
         );
     }
-    let store = SqliteStore::open(&database)
+    let store = SqliteStore::open(&file)
         .await
-        .with_context(|| format!("cannot open {}", database.display()))?;
-    let database = Database::Sqlite(store);
-    Ok((wire(&database, data_dir, blob_url).await?, database))
+        .with_context(|| format!("cannot open {}", file.display()))?;
+    Ok(Database::Sqlite(store))
 }
 
 /// The backend is chosen by the URL's scheme.
-async fn open_url(url: &str) -> Result<Database> {
+pub async fn open_url(url: &str) -> Result<Database> {
     let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
     match scheme {
         "sqlite" => Ok(Database::Sqlite(
@@ -89,7 +73,7 @@ async fn open_url(url: &str) -> Result<Database> {
 }
 
 /// The URL without a password, for messages.
-fn redacted(url: &str) -> String {
+pub fn redacted(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(start), Some(at)) if start + 3 < at => {
             let credentials = &url[start + 3..at];
@@ -102,20 +86,19 @@ fn redacted(url: &str) -> String {
     }
 }
 
-/// The repository over `database`, with its blobs at `blob_url` or in the data directory.
-async fn wire(database: &Database, data_dir: &Path, blob_url: Option<&str>) -> Result<Repository> {
-    let blobs: Arc<dyn BlobStore> = match blob_url {
+/// The blob store at `blob_url`, else the data directory's `blobs/`.
+pub async fn blobs(data_dir: &Path, blob_url: Option<&str>) -> Result<Arc<dyn BlobStore>> {
+    Ok(match blob_url {
         Some(url) => salvage_blob::open_url(url)
             .await
             .with_context(|| format!("cannot use the blob store {url}"))?,
         None => Arc::new(LocalBlobStore::open(data_dir.join(BLOB_DIR)).await?),
-    };
-    Ok(Repository::new(
-        database.store(),
-        blobs,
-        Arc::new(SystemClock),
-        Config::default(),
-    ))
+    })
+}
+
+/// The repository over `database` and `blobs`.
+pub fn wire(database: &Database, blobs: Arc<dyn BlobStore>) -> Repository {
+    Repository::new(database.store(), blobs, Arc::new(SystemClock), Config::default())
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use salvage_core::store::{Store, StoreTx};
 use salvage_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
-use sqlx::Connection;
+use sqlx::{Connection, Postgres, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -84,6 +84,67 @@ impl PgStore {
         self.reader.close().await;
         self.writer.close().await;
     }
+
+    pub(crate) fn reader(&self) -> &PgPool {
+        &self.reader
+    }
+
+    pub(crate) fn writer(&self) -> &PgPool {
+        &self.writer
+    }
+}
+
+/// Makes `tx` the only writer on the database until it ends.
+pub(crate) async fn take_writer_lock(tx: &mut Transaction<'static, Postgres>) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITER_LOCK)
+        .execute(&mut **tx)
+        .await
+        .map_err(storage_error)?;
+    Ok(())
+}
+
+/// Tables whose ids come from `id_counters`; the others use identity columns.
+const COUNTED_TABLES: [&str; 2] = ["nodes", "trash_records"];
+
+/// The last id `table` handed out, if any.
+pub(crate) async fn id_high_water(tx: &mut Transaction<'static, Postgres>, table: &str) -> Result<Option<i64>> {
+    let sql = if COUNTED_TABLES.contains(&table) {
+        "SELECT last_id FROM id_counters WHERE name = $1"
+    } else {
+        "SELECT last_value FROM pg_sequences \
+         WHERE format('%I.%I', schemaname, sequencename) = pg_get_serial_sequence($1, 'id')"
+    };
+    let value: Option<Option<i64>> = sqlx::query_scalar(sql)
+        .bind(table)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(storage_error)?;
+    Ok(value.flatten())
+}
+
+/// Makes `table` hand out ids above `high_water` from now on.
+pub(crate) async fn set_id_high_water(
+    tx: &mut Transaction<'static, Postgres>,
+    table: &str,
+    high_water: i64,
+) -> Result<()> {
+    if COUNTED_TABLES.contains(&table) {
+        sqlx::query("UPDATE id_counters SET last_id = $2 WHERE name = $1")
+            .bind(table)
+            .bind(high_water)
+            .execute(&mut **tx)
+            .await
+            .map_err(storage_error)?;
+    } else if high_water > 0 {
+        sqlx::query("SELECT setval(pg_get_serial_sequence($1, 'id'), $2)")
+            .bind(table)
+            .bind(high_water)
+            .execute(&mut **tx)
+            .await
+            .map_err(storage_error)?;
+    }
+    Ok(())
 }
 
 /// Names the server and database (never the password) and says what to check.
@@ -102,11 +163,7 @@ fn unreachable_error(options: &PgConnectOptions, e: sqlx::Error) -> Error {
 impl Store for PgStore {
     async fn write(&self) -> Result<Box<dyn StoreTx>> {
         let mut tx = self.writer.begin().await.map_err(storage_error)?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(WRITER_LOCK)
-            .execute(&mut *tx)
-            .await
-            .map_err(storage_error)?;
+        take_writer_lock(&mut tx).await?;
         Ok(Box::new(tx::PgTx::new(tx)))
     }
 

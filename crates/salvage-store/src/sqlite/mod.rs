@@ -67,6 +67,14 @@ impl SqliteStore {
         self.reader.close().await;
         self.writer.close().await;
     }
+
+    pub(crate) fn reader(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    pub(crate) fn writer(&self) -> &SqlitePool {
+        &self.writer
+    }
 }
 
 #[async_trait]

@@ -5,6 +5,7 @@ mod demo;
 mod import;
 mod init;
 mod ls;
+mod migrate;
 mod rm;
 mod serve;
 mod trash;
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let file = serve::FileConfig::load(args.config.as_ref())?;
             return serve::run(&cli, args, file).await;
         }
+        Command::Migrate(args) => return migrate::run(&cli, args).await,
         _ => {}
     }
     let (repo, store) = open::repository(
@@ -42,7 +44,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot act as user {:?} in tenant {:?}", cli.user, cli.tenant))?;
     let code = match &cli.command {
-        Command::Init | Command::Serve(_) => unreachable!("handled above"),
+        Command::Init | Command::Serve(_) | Command::Migrate(_) => unreachable!("handled above"),
         Command::Import { source, target } => import::run(&cli, &repo, &actor, source, target).await,
         Command::Ls { path, recursive } => ls::run(&cli, &repo, &actor, path, *recursive).await,
         Command::Rm { path } => rm::run(&cli, &repo, &actor, path).await,
