@@ -88,6 +88,13 @@ pub enum Command {
     /// document contents — into a new, empty database and blob store, e.g. from the embedded
     /// default to PostgreSQL and S3. The source is not changed; stop its servers first.
     Migrate(MigrateArgs),
+    /// Copy this installation, while its servers keep running, into a new directory that is an
+    /// embedded installation of its own (DEST/salvage.db and DEST/blobs/), checked before it
+    /// reports success.
+    Backup {
+        /// A new or empty directory.
+        dest: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 const PARALLEL_COPIES: usize = 8;
 
 #[derive(Serialize)]
-struct Report {
+pub struct Report {
     tables: Vec<TableCount>,
     blobs_copied: u64,
     bytes_copied: u64,
@@ -31,6 +31,27 @@ struct Report {
 }
 
 pub async fn run(cli: &Cli, args: &MigrateArgs) -> Result<ExitCode> {
+    let report = copy_installation(cli, args).await?;
+    if cli.json {
+        print_json(&report)?;
+    } else {
+        print_report(&report);
+    }
+    Ok(exit_code(&report))
+}
+
+/// Success when the copy passed its check.
+pub fn exit_code(report: &Report) -> ExitCode {
+    if report.violations.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Checks the source, copies the contents (when a target blob store is named), then the
+/// database, and checks the copy.
+pub async fn copy_installation(cli: &Cli, args: &MigrateArgs) -> Result<Report> {
     let data_dir = cli.data_dir();
     let source_url = args.from.as_deref().or(cli.database_url.as_deref());
     let source = open::database(&data_dir, source_url, false).await?;
@@ -73,22 +94,11 @@ pub async fn run(cli: &Cli, args: &MigrateArgs) -> Result<ExitCode> {
     let checked_blobs = target_blobs.unwrap_or(source_blobs);
     let violations = open::wire(&target, checked_blobs).check().await?;
     target.close().await;
-
-    let report = Report {
+    Ok(Report {
         tables,
         blobs_copied,
         bytes_copied,
         violations,
-    };
-    if cli.json {
-        print_json(&report)?;
-    } else {
-        print_report(&report);
-    }
-    Ok(if report.violations.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
     })
 }
 
@@ -142,7 +152,7 @@ fn progress_bar(total: u64, counter: &str) -> ProgressBar {
     bar
 }
 
-fn print_report(report: &Report) {
+pub fn print_report(report: &Report) {
     println!("{:<16} {:>12}", "table", "rows");
     for t in &report.tables {
         println!("{:<16} {:>12}", t.table, t.rows);

@@ -1,5 +1,6 @@
 //! One module per command. Each returns the process exit code it wants.
 
+mod backup;
 mod check;
 mod demo;
 mod import;
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             return serve::run(&cli, args, file).await;
         }
         Command::Migrate(args) => return migrate::run(&cli, args).await,
+        Command::Backup { dest } => return backup::run(&cli, dest).await,
         _ => {}
     }
     let (repo, store) = open::repository(
@@ -44,7 +46,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot act as user {:?} in tenant {:?}", cli.user, cli.tenant))?;
     let code = match &cli.command {
-        Command::Init | Command::Serve(_) | Command::Migrate(_) => unreachable!("handled above"),
+        Command::Init | Command::Serve(_) | Command::Migrate(_) | Command::Backup { .. } => {
+            unreachable!("handled above")
+        }
         Command::Import { source, target } => import::run(&cli, &repo, &actor, source, target).await,
         Command::Ls { path, recursive } => ls::run(&cli, &repo, &actor, path, *recursive).await,
         Command::Rm { path } => rm::run(&cli, &repo, &actor, path).await,
