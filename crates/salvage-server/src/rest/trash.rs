@@ -7,9 +7,9 @@ use crate::auth::Caller;
 use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
-use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
     BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
 };
@@ -127,23 +127,6 @@ pub struct TrashPage {
     pub next: Option<String>,
 }
 
-fn encode_cursor(c: TrashCursor) -> String {
-    format!("{}.{}", c.deleted_at.timestamp_millis(), c.id)
-}
-
-fn decode_cursor(s: &str) -> ApiResult<TrashCursor> {
-    let bad = || ApiError::bad_request(format!("{s:?} is not a cursor from this listing"));
-    let (ms, id) = s.split_once('.').ok_or_else(bad)?;
-    let deleted_at = Utc
-        .timestamp_millis_opt(ms.parse().map_err(|_| bad())?)
-        .single()
-        .ok_or_else(bad)?;
-    Ok(TrashCursor {
-        deleted_at,
-        id: id.parse().map_err(|_| bad())?,
-    })
-}
-
 async fn page(
     state: &AppState,
     actor: &Actor,
@@ -159,11 +142,14 @@ async fn page(
             )))
         }
     };
-    let after = cursor.map(decode_cursor).transpose()?;
-    let page = state.repo.trash(actor, &filter, after, limit).await?;
+    let after = cursor.map(str::parse::<TrashCursor>).transpose()?;
+    let page = state
+        .repo
+        .trash(actor, &filter, TrashSort::default(), after.as_ref(), limit)
+        .await?;
     Ok(TrashPage {
         items: page.items.iter().map(TrashItemView::from).collect(),
-        next: page.next.map(encode_cursor),
+        next: page.next.map(|c| c.to_string()),
     })
 }
 

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
-use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 use serde::Deserialize;
@@ -107,11 +107,7 @@ impl TrashQuery {
     }
 
     fn cursor(&self) -> Option<TrashCursor> {
-        let (ms, id) = self.cursor.split_once('.')?;
-        Some(TrashCursor {
-            deleted_at: chrono::DateTime::from_timestamp_millis(ms.parse().ok()?)?,
-            id: id.parse().ok()?,
-        })
+        self.cursor.parse().ok()
     }
 
     /// The filters that are set, as (form field, value).
@@ -137,10 +133,7 @@ impl TrashQuery {
     /// This query's address with `cursor` as the start of the page.
     fn link(&self, cursor: TrashCursor) -> String {
         let mut query = self.fields();
-        query.push((
-            "cursor",
-            format!("{}.{}", cursor.deleted_at.timestamp_millis(), cursor.id),
-        ));
+        query.push(("cursor", cursor.to_string()));
         format!("/trash?{}", serde_urlencoded::to_string(query).unwrap_or_default())
     }
 }
@@ -208,7 +201,17 @@ struct TrashPage {
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TrashQuery>) -> Response {
     let (items, next, error) = match q.filter(&state, &viewer).await {
         Err(message) => (Vec::new(), None, Some(message)),
-        Ok(filter) => match state.repo.trash(&viewer.actor, &filter, q.cursor(), PAGE_SIZE).await {
+        Ok(filter) => match state
+            .repo
+            .trash(
+                &viewer.actor,
+                &filter,
+                TrashSort::default(),
+                q.cursor().as_ref(),
+                PAGE_SIZE,
+            )
+            .await
+        {
             Ok(p) => (p.items.iter().map(Row::of).collect(), p.next.map(|c| q.link(c)), None),
             Err(e) => (
                 Vec::new(),
@@ -549,7 +552,13 @@ async fn record_names(state: &AppState, viewer: &Viewer, items: &[TrashItem]) ->
     loop {
         let Ok(p) = state
             .repo
-            .trash(&viewer.actor, &TrashFilter::default(), after, 1000)
+            .trash(
+                &viewer.actor,
+                &TrashFilter::default(),
+                TrashSort::default(),
+                after.as_ref(),
+                1000,
+            )
             .await
         else {
             return names;

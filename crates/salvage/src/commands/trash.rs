@@ -5,7 +5,7 @@ use crate::cli::{Cli, FilterArgs, KindArg, MissingParentArg, OnConflictArg, Tras
 use crate::output::{parse_time, print_json, size, time, JsonArray};
 use anyhow::{bail, Result};
 use salvage_core::model::{Actor, NodeKind, Stage, TrashRecord};
-use salvage_core::store::TrashFilter;
+use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::{Error, Repository};
 use serde::Serialize;
@@ -150,7 +150,13 @@ async fn list(cli: &Cli, repo: &Repository, actor: &Actor, args: &FilterArgs, li
     let (mut shown, mut after) = (0u64, None);
     while shown < limit {
         let page = repo
-            .trash(actor, &filter, after, (limit - shown).min(1000) as u32)
+            .trash(
+                actor,
+                &filter,
+                TrashSort::default(),
+                after.as_ref(),
+                (limit - shown).min(1000) as u32,
+            )
             .await?;
         for r in &page.items {
             match &mut json {
