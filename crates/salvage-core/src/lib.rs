@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod name;
 mod repository;
+pub mod sort;
 pub mod store;
 pub mod trash;
 

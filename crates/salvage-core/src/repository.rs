@@ -8,7 +8,8 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::name;
-use crate::store::{Store, StoreTx};
+use crate::sort::check_order;
+use crate::store::{ChildCursor, ChildSort, SortKey, Store, StoreTx};
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::io::AsyncRead;
@@ -698,6 +699,31 @@ impl Repository {
         after: Option<&str>,
         limit: u32,
     ) -> Result<Page<Node, String>> {
+        let after = after.map(ChildSort::after_name);
+        let page = self
+            .children_sorted(actor, parent, ChildSort::NAME, after.as_ref(), limit)
+            .await?;
+        Ok(Page {
+            items: page.items,
+            // A cursor of the name order holds the name key.
+            next: page.next.and_then(|c| match c.key() {
+                SortKey::Text(key) => Some(key.clone()),
+                _ => None,
+            }),
+        })
+    }
+
+    /// The items of a folder (`None`: the libraries) the caller may list, in the order `sort`,
+    /// after `after` (a cursor from an earlier page in the same order).
+    pub async fn children_sorted(
+        &self,
+        actor: &Actor,
+        parent: Option<NodeId>,
+        sort: ChildSort,
+        after: Option<&ChildCursor>,
+        limit: u32,
+    ) -> Result<Page<Node, ChildCursor>> {
+        check_order(sort, after.map(ChildCursor::sort), ChildSort::as_str)?;
         let mut tx = self.store.read().await?;
         if let Some(parent) = parent {
             let node = live_node(tx.as_mut(), actor, parent).await?;
@@ -706,10 +732,12 @@ impl Repository {
             }
         }
         let limit = limit.clamp(1, 10_000);
-        let mut items = tx.unmarked_children(actor.tenant_id, parent, after, limit + 1).await?;
+        let mut items = tx
+            .unmarked_children(actor.tenant_id, parent, sort, after, limit + 1)
+            .await?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items.last().map(|n| name::key(&n.name))
+            items.last().map(|n| sort.cursor_after(n))
         } else {
             None
         };

@@ -10,6 +10,8 @@ use crate::model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use crate::sort::{ChildCursor, ChildOrder, ChildSort, SortKey, TrashCursor, TrashOrder, TrashSort};
+
 #[async_trait]
 pub trait Store: Send + Sync {
     /// A transaction that may write. Backends serialise writers; every core operation is one
@@ -36,13 +38,6 @@ pub struct TrashFilter {
     pub stage: Option<Stage>,
     /// "Deleted in this folder": the folder the item was deleted from.
     pub original_parent: Option<NodeId>,
-}
-
-/// Keyset position in a trash listing ordered newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TrashCursor {
-    pub deleted_at: DateTime<Utc>,
-    pub id: RecordId,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -115,12 +110,14 @@ pub trait StoreTx: Send {
     ) -> Result<Option<Node>>;
     /// Whether a *marked* child of `parent` has that name key (for reserved trashed names).
     async fn marked_child_exists(&mut self, tenant: TenantId, parent: Option<NodeId>, name_key: &str) -> Result<bool>;
-    /// Unmarked children of a node (`None`: the libraries), ordered by name key, after `after`.
+    /// Unmarked children of a node (`None`: the libraries) in the order `sort`, after `after`
+    /// (a cursor of that same order).
     async fn unmarked_children(
         &mut self,
         tenant: TenantId,
         parent: Option<NodeId>,
-        after: Option<&str>,
+        sort: ChildSort,
+        after: Option<&ChildCursor>,
         limit: u32,
     ) -> Result<Vec<Node>>;
     /// The nearest node among `ids` (ancestors and self, root first) that carries a trash mark.
@@ -179,11 +176,14 @@ pub trait StoreTx: Send {
     async fn subtree_stats(&mut self, root: &Node) -> Result<SubtreeStats>;
     async fn insert_record(&mut self, record: &NewTrashRecord) -> Result<TrashRecord>;
     async fn record(&mut self, tenant: TenantId, id: RecordId) -> Result<Option<TrashRecord>>;
+    /// Records matching `filter` in the order `sort`, after `after` (a cursor of that same
+    /// order).
     async fn records(
         &mut self,
         tenant: TenantId,
         filter: &TrashFilter,
-        after: Option<TrashCursor>,
+        sort: TrashSort,
+        after: Option<&TrashCursor>,
         limit: u32,
     ) -> Result<Vec<TrashRecord>>;
     async fn count_records(&mut self, tenant: TenantId, filter: &TrashFilter) -> Result<i64>;

@@ -1,13 +1,16 @@
-//! SQL pieces both backends build their statements from: the path ranges of subtrees and the
-//! filters of the trash and audit listings. `QueryBuilder` writes each backend's placeholders.
+//! SQL pieces both backends build their statements from: the path ranges of subtrees, the
+//! filters of the trash and audit listings, and the orders and keyset cursors of the folder and
+//! trash listings. `QueryBuilder` writes each backend's placeholders.
 
 use salvage_core::model::{Node, NodeId, NodeKind, TenantId};
 use salvage_core::name;
-use salvage_core::store::{AuditFilter, TrashFilter};
-use salvage_core::Error;
+use salvage_core::store::{
+    AuditFilter, ChildCursor, ChildOrder, ChildSort, SortKey, TrashCursor, TrashFilter, TrashOrder, TrashSort,
+};
+use salvage_core::{Error, Result};
 use sqlx::{Database, Encode, QueryBuilder, Type};
 
-use crate::rows::ms;
+use crate::rows::{ms, NODE_COLUMNS, RECORD_COLUMNS};
 
 pub(crate) fn storage_error(e: sqlx::Error) -> Error {
     Error::Storage(e.to_string())
@@ -120,6 +123,152 @@ where
     if let Some(parent) = f.original_parent {
         q.push(" AND r.original_parent_id = ").push_bind(parent);
     }
+}
+
+/// The key of the type order: `0` (containers) or `1` (documents), then the name key. One text
+/// column rather than two, so that SQLite, which seeks an index on an expression only by its
+/// first column, seeks right to the cursor. Written exactly as in the index that serves it, so
+/// both planners recognise the expression.
+const TYPE_KEY: &str = "(CASE WHEN kind = 'document' THEN '1' ELSE '0' END || name_key)";
+
+/// What a trash listing is ordered by, before the id.
+fn trash_column(by: TrashOrder) -> &'static str {
+    match by {
+        TrashOrder::DeletedAt => "r.deleted_at",
+        TrashOrder::Name => "r.name_key",
+        TrashOrder::Size => "r.total_size",
+    }
+}
+
+/// What a folder listing is ordered by, and whether the id must break ties: live sibling names
+/// are unique (nodes_live_names), so by name or type it never does, and the index of the order
+/// alone gives it on PostgreSQL too.
+fn child_column(by: ChildOrder) -> (&'static str, bool) {
+    match by {
+        ChildOrder::Name => ("name_key", false),
+        ChildOrder::Modified => ("modified_at", true),
+        ChildOrder::Size => ("size", true),
+        ChildOrder::Type => (TYPE_KEY, false),
+    }
+}
+
+/// Binds a cursor's sort key as its column holds it.
+fn push_key<'a, DB>(q: &mut QueryBuilder<'a, DB>, key: &SortKey)
+where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    match key {
+        SortKey::Time(t) => q.push_bind(ms(*t)),
+        SortKey::Number(n) => q.push_bind(*n),
+        SortKey::Text(s) => q.push_bind(s.clone()),
+        SortKey::Ranked(rank, s) => q.push_bind(format!("{rank}{s}")),
+    };
+}
+
+/// Appends the keyset condition "after (`key`, `id`)" of an order by `column` and then
+/// `id_column`, both ascending or both descending: `c >= v AND (c, id) > (v, i)`. The row
+/// comparison is the condition; PostgreSQL seeks an index of the order with it to the very
+/// entry, SQLite (which cannot seek on the rowid inside a row value) with the first part to the
+/// first item of the cursor's key, so it reads past only the items that share that key.
+fn push_after<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
+    column: &str,
+    id_column: &str,
+    key: &SortKey,
+    id: i64,
+    descending: bool,
+) where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    let op = if descending { "<" } else { ">" };
+    q.push(format!(" AND {column} {op}= "));
+    push_key(q, key);
+    q.push(format!(" AND ({column}, {id_column}) {op} ("));
+    push_key(q, key);
+    q.push(", ").push_bind(id).push(")");
+}
+
+/// Appends `ORDER BY` the column and then, if given, the id, both in one direction.
+fn push_order_by<DB: Database>(q: &mut QueryBuilder<'_, DB>, column: &str, id_column: Option<&str>, descending: bool) {
+    let direction = if descending { "DESC" } else { "ASC" };
+    q.push(format!(" ORDER BY {column} {direction}"));
+    if let Some(id) = id_column {
+        q.push(format!(", {id} {direction}"));
+    }
+}
+
+fn wrong_order(cursor: &str, listing: &str) -> Error {
+    Error::InvalidInput(format!(
+        "the cursor belongs to the \"{cursor}\" order, not \"{listing}\""
+    ))
+}
+
+/// Appends the trash listing: records of `tenant` matching the filter in the order `sort`,
+/// after `after`.
+pub(crate) fn push_trash_listing<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
+    tenant: TenantId,
+    filter: &TrashFilter,
+    sort: TrashSort,
+    after: Option<&TrashCursor>,
+    limit: u32,
+) -> Result<()>
+where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    q.push(format!(
+        "SELECT {RECORD_COLUMNS} FROM trash_records r JOIN users u ON u.id = r.deleted_by"
+    ));
+    push_trash_filter(q, tenant, filter);
+    let column = trash_column(sort.by);
+    if let Some(c) = after {
+        if c.sort() != sort {
+            return Err(wrong_order(c.sort().as_str(), sort.as_str()));
+        }
+        push_after(q, column, "r.id", c.key(), c.id(), sort.descending);
+    }
+    push_order_by(q, column, Some("r.id"), sort.descending);
+    q.push(" LIMIT ").push_bind(limit as i64);
+    Ok(())
+}
+
+/// Appends a folder listing: the unmarked children of `parent` (`None`: the libraries) in the
+/// order `sort`, after `after`. `parent_key` is the backend's spelling of the parent expression
+/// of its children indexes (`ifnull(parent_id, 0)`, `coalesce(parent_id, 0)`).
+pub(crate) fn push_children_listing<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
+    parent_key: &str,
+    tenant: TenantId,
+    parent: Option<NodeId>,
+    sort: ChildSort,
+    after: Option<&ChildCursor>,
+    limit: u32,
+) -> Result<()>
+where
+    DB: Database,
+    i64: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+{
+    q.push(format!("SELECT {NODE_COLUMNS} FROM nodes WHERE tenant_id = "));
+    q.push_bind(tenant);
+    q.push(format!(" AND {parent_key} = ")).push_bind(parent.unwrap_or(0));
+    q.push(" AND trash_record_id IS NULL");
+    let (column, ties) = child_column(sort.by);
+    if let Some(c) = after {
+        if c.sort() != sort {
+            return Err(wrong_order(c.sort().as_str(), sort.as_str()));
+        }
+        push_after(q, column, "id", c.key(), c.id(), sort.descending);
+    }
+    push_order_by(q, column, ties.then_some("id"), sort.descending);
+    q.push(" LIMIT ").push_bind(limit as i64);
+    Ok(())
 }
 
 /// The audit listing: events of `tenant` matching the filter, newest first, before `before_id`.

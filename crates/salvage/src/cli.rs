@@ -138,10 +138,13 @@ pub enum LogFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum TrashCommand {
-    /// List deleted items, newest first.
+    /// List deleted items, newest first unless --sort says otherwise.
     List {
         #[command(flatten)]
         filter: FilterArgs,
+        /// The order of the list.
+        #[arg(long, value_enum, default_value_t = SortArg::Newest)]
+        sort: SortArg,
         /// Show at most this many items.
         #[arg(long, default_value_t = 1000)]
         limit: u64,
@@ -219,6 +222,37 @@ pub struct FilterArgs {
 pub enum KindArg {
     Document,
     Folder,
+}
+
+/// The orders of the trash listing (the names the REST API and the web pages use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    /// Deleted most recently first.
+    Newest,
+    /// Deleted longest ago first.
+    Oldest,
+    /// By name, A to Z.
+    Name,
+    /// By name, Z to A.
+    NameDesc,
+    /// Largest first.
+    Largest,
+    /// Smallest first.
+    Smallest,
+}
+
+impl From<SortArg> for salvage_core::store::TrashSort {
+    fn from(arg: SortArg) -> Self {
+        use salvage_core::store::TrashSort;
+        match arg {
+            SortArg::Newest => TrashSort::NEWEST_FIRST,
+            SortArg::Oldest => TrashSort::OLDEST_FIRST,
+            SortArg::Name => TrashSort::NAME,
+            SortArg::NameDesc => TrashSort::NAME_DESCENDING,
+            SortArg::Largest => TrashSort::LARGEST_FIRST,
+            SortArg::Smallest => TrashSort::SMALLEST_FIRST,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -347,6 +347,30 @@ fn bulk_restore_by_filter_with_preflight() {
 }
 
 #[test]
+fn the_trash_lists_in_the_order_asked_for() {
+    let env = Env::new();
+    let src = env.tree(&[("b.txt", "bbb"), ("A.txt", "a"), ("c.txt", "ccccc")]);
+    env.ok(&["import", &src, "/L"]);
+    for p in ["/L/b.txt", "/L/A.txt", "/L/c.txt"] {
+        env.ok(&["rm", p]);
+    }
+    let names = |sort: &str| -> Vec<String> {
+        env.json(&["trash", "list", "--sort", sort, "--limit", "2"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names("largest"), ["c.txt", "b.txt"]);
+    assert_eq!(names("smallest"), ["A.txt", "b.txt"]);
+    assert_eq!(names("name"), ["A.txt", "b.txt"]);
+    assert_eq!(names("name-desc"), ["c.txt", "b.txt"]);
+    let refused = env.fails(&["trash", "list", "--sort", "sideways"]);
+    assert!(refused.contains("largest"), "{refused}");
+}
+
+#[test]
 fn purge_empty_and_sweep() {
     let env = Env::new();
     let src = env.tree(&[("a.txt", "a"), ("b.txt", "b")]);

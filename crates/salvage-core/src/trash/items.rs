@@ -79,12 +79,10 @@ impl Repository {
         let mut items = Vec::new();
         let mut after = None;
         'pages: loop {
-            let records = tx.records(actor.tenant_id, &filter, after, 1000).await?;
+            let sort = crate::store::TrashSort::NEWEST_FIRST;
+            let records = tx.records(actor.tenant_id, &filter, sort, after.as_ref(), 1000).await?;
             let Some(last) = records.last() else { break };
-            after = Some(crate::store::TrashCursor {
-                deleted_at: last.deleted_at,
-                id: last.id,
-            });
+            after = Some(sort.cursor_after(last));
             for record in &records {
                 for marked in tx.marked_nodes(record.id).await? {
                     let room = limit.saturating_sub(items.len() as u32);

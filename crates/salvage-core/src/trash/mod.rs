@@ -14,7 +14,8 @@ pub use restore::{
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::repository::{live_node, name_path, require_admin, right_on, Page, Repository};
-use crate::store::{StoreTx, TrashCursor, TrashFilter};
+use crate::sort::check_order;
+use crate::store::{StoreTx, TrashCursor, TrashFilter, TrashSort};
 
 impl Repository {
     /// Moves a document or folder (with everything beneath it) to the caller's recycle bin.
@@ -98,25 +99,25 @@ impl Repository {
         Ok(record)
     }
 
-    /// Trash records visible to the caller, newest first. Administrators see every user's
-    /// items; everyone else sees only what they deleted.
+    /// Trash records visible to the caller in the order `sort`, after `after` (a cursor from an
+    /// earlier page in the same order). Administrators see every user's items; everyone else
+    /// sees only what they deleted.
     pub async fn trash(
         &self,
         actor: &Actor,
         filter: &TrashFilter,
-        after: Option<TrashCursor>,
+        sort: TrashSort,
+        after: Option<&TrashCursor>,
         limit: u32,
     ) -> Result<Page<TrashRecord, TrashCursor>> {
+        check_order(sort, after.map(TrashCursor::sort), TrashSort::as_str)?;
         let limit = limit.clamp(1, 10_000);
         let mut tx = self.store.read().await?;
         let filter = visible_filter(actor, filter, restore_policy(tx.as_mut(), actor).await?)?;
-        let mut items = tx.records(actor.tenant_id, &filter, after, limit + 1).await?;
+        let mut items = tx.records(actor.tenant_id, &filter, sort, after, limit + 1).await?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
-            items.last().map(|r| TrashCursor {
-                deleted_at: r.deleted_at,
-                id: r.id,
-            })
+            items.last().map(|r| sort.cursor_after(r))
         } else {
             None
         };

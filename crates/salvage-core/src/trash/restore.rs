@@ -12,7 +12,7 @@ use crate::repository::{
     check_container_outside, is_live, library_requires_doc_type, name_path, require_admin, right_on, split_path,
     Repository,
 };
-use crate::store::{StoreTx, TrashFilter};
+use crate::store::{StoreTx, TrashFilter, TrashSort};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -166,14 +166,15 @@ impl Repository {
         let mut items = Vec::new();
         let mut after = None;
         loop {
-            let page = self.trash(actor, filter, after, 10_000).await?;
+            let page = self
+                .trash(actor, filter, TrashSort::OLDEST_FIRST, after.as_ref(), 10_000)
+                .await?;
             items.extend(page.items.iter().map(|r| TrashItem::Record(r.id)));
             match page.next {
                 Some(next) => after = Some(next),
                 None => break,
             }
         }
-        items.reverse();
         Ok(items)
     }
 

@@ -8,7 +8,7 @@ use super::Operation;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
-use salvage_core::store::TrashFilter;
+use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 
@@ -140,7 +140,11 @@ async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Node 
     let mut node = Node::ok("response");
     let mut after = None;
     loop {
-        match state.repo.trash(actor, filter, after, 1000).await {
+        match state
+            .repo
+            .trash(actor, filter, TrashSort::NEWEST_FIRST, after.as_ref(), 1000)
+            .await
+        {
             Ok(page) => {
                 for r in &page.items {
                     node.push(item(r));

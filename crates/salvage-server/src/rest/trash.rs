@@ -7,9 +7,9 @@ use crate::auth::Caller;
 use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
-use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
     BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
 };
@@ -97,6 +97,9 @@ pub struct ListQuery {
     pub stage: Option<String>,
     /// Deleted from this folder.
     pub folder: Option<i64>,
+    /// The order: `newest` (default), `oldest`, `name`, `name-desc`, `largest` or `smallest`.
+    /// Later pages may leave it out: their cursor knows it.
+    pub sort: Option<String>,
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1 to 1000 (default 100).
@@ -127,27 +130,20 @@ pub struct TrashPage {
     pub next: Option<String>,
 }
 
-fn encode_cursor(c: TrashCursor) -> String {
-    format!("{}.{}", c.deleted_at.timestamp_millis(), c.id)
-}
-
-fn decode_cursor(s: &str) -> ApiResult<TrashCursor> {
-    let bad = || ApiError::bad_request(format!("{s:?} is not a cursor from this listing"));
-    let (ms, id) = s.split_once('.').ok_or_else(bad)?;
-    let deleted_at = Utc
-        .timestamp_millis_opt(ms.parse().map_err(|_| bad())?)
-        .single()
-        .ok_or_else(bad)?;
-    Ok(TrashCursor {
-        deleted_at,
-        id: id.parse().map_err(|_| bad())?,
-    })
+/// The order asked for, else the order of the cursor, else newest first.
+fn sort_of(sort: Option<&str>, cursor: Option<&TrashCursor>) -> ApiResult<TrashSort> {
+    match sort {
+        Some(name) => TrashSort::parse(name)
+            .ok_or_else(|| ApiError::bad_request(format!("sort must be one of {}, not {name:?}", TrashSort::names()))),
+        None => Ok(cursor.map_or_else(TrashSort::default, TrashCursor::sort)),
+    }
 }
 
 async fn page(
     state: &AppState,
     actor: &Actor,
     filter: TrashFilter,
+    sort: Option<&str>,
     cursor: Option<&str>,
     limit: Option<u32>,
 ) -> ApiResult<TrashPage> {
@@ -159,15 +155,17 @@ async fn page(
             )))
         }
     };
-    let after = cursor.map(decode_cursor).transpose()?;
-    let page = state.repo.trash(actor, &filter, after, limit).await?;
+    let after = cursor.map(str::parse::<TrashCursor>).transpose()?;
+    let sort = sort_of(sort, after.as_ref())?;
+    let page = state.repo.trash(actor, &filter, sort, after.as_ref(), limit).await?;
     Ok(TrashPage {
         items: page.items.iter().map(TrashItemView::from).collect(),
-        next: page.next.map(encode_cursor),
+        next: page.next.map(|c| c.to_string()),
     })
 }
 
-/// Deleted items visible to the caller, newest first (administrators see everyone's).
+/// Deleted items visible to the caller (administrators see everyone's), newest first unless
+/// `sort` says otherwise.
 #[utoipa::path(get, path = "/trash", tag = "trash", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = TrashPage), (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn list(
@@ -176,13 +174,23 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<TrashPage>> {
     Ok(Json(
-        page(&state, &actor, q.filter().to_filter()?, q.cursor.as_deref(), q.limit).await?,
+        page(
+            &state,
+            &actor,
+            q.filter().to_filter()?,
+            q.sort.as_deref(),
+            q.cursor.as_deref(),
+            q.limit,
+        )
+        .await?,
     ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct FolderTrashQuery {
+    /// The order, as for `GET /trash`.
+    pub sort: Option<String>,
     pub cursor: Option<String>,
     pub limit: Option<u32>,
 }
@@ -201,7 +209,9 @@ pub async fn deleted_in_folder(
         original_parent: Some(id),
         ..TrashFilter::default()
     };
-    Ok(Json(page(&state, &actor, filter, q.cursor.as_deref(), q.limit).await?))
+    Ok(Json(
+        page(&state, &actor, filter, q.sort.as_deref(), q.cursor.as_deref(), q.limit).await?,
+    ))
 }
 
 /// One deleted item.

@@ -6,6 +6,7 @@ mod actions;
 mod admin;
 mod pages;
 mod session;
+mod sorting;
 mod trash;
 
 pub use session::session_cookie;

@@ -1,6 +1,7 @@
 //! Signing in and out, and browsing libraries and folders.
 
 use super::session::{clear_cookie, set_cookie, Viewer};
+use super::sorting::SortHeader;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -8,6 +9,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use salvage_core::model::{path_ids, Node, NodeKind};
+use salvage_core::store::{ChildCursor, ChildOrder, ChildSort};
 use salvage_core::Error;
 use serde::Deserialize;
 
@@ -197,6 +199,53 @@ pub(super) struct Notice {
     undo: Option<i64>,
 }
 
+/// The sortable columns of a folder table.
+struct BrowseHeaders {
+    name: SortHeader,
+    kind: SortHeader,
+    size: SortHeader,
+    modified: SortHeader,
+}
+
+impl BrowseHeaders {
+    /// Name and type start A to Z and folders first; size and modified start with the largest
+    /// and the newest, as people look for those first.
+    fn new(here: &str, current: ChildSort) -> BrowseHeaders {
+        let header = |label, by, first_descending: bool| {
+            let first = ChildSort::new(by, first_descending);
+            SortHeader::new(
+                label,
+                current,
+                first,
+                first.reversed(),
+                |s: ChildSort| s.descending,
+                order_words,
+                |s: ChildSort| format!("{here}?sort={}", s.as_str()),
+            )
+        };
+        BrowseHeaders {
+            name: header("Name", ChildOrder::Name, false),
+            kind: header("Type", ChildOrder::Type, false),
+            size: header("Size", ChildOrder::Size, true).numeric(),
+            modified: header("Modified", ChildOrder::Modified, true),
+        }
+    }
+}
+
+/// A folder order in words, as the end of "sorted by ...".
+fn order_words(sort: ChildSort) -> &'static str {
+    match (sort.by, sort.descending) {
+        (ChildOrder::Name, false) => "name, A to Z",
+        (ChildOrder::Name, true) => "name, Z to A",
+        (ChildOrder::Type, false) => "type, folders first",
+        (ChildOrder::Type, true) => "type, documents first",
+        (ChildOrder::Size, true) => "size, largest first",
+        (ChildOrder::Size, false) => "size, smallest first",
+        (ChildOrder::Modified, true) => "last modified, newest first",
+        (ChildOrder::Modified, false) => "last modified, oldest first",
+    }
+}
+
 #[derive(Template)]
 #[template(path = "browse.html")]
 struct BrowsePage {
@@ -204,21 +253,48 @@ struct BrowsePage {
     title: String,
     crumbs: Vec<Crumb>,
     items: Vec<Row>,
+    /// The address of the next page, in the same order.
     next: Option<String>,
     /// The folder shown (none for the list of libraries).
     folder_id: Option<i64>,
     /// This page's address, to come back to after an undo.
     here: String,
     notice: Option<Notice>,
+    headers: BrowseHeaders,
+    /// The order, in words.
+    sorted_by: &'static str,
 }
 
 #[derive(Deserialize)]
 pub struct PageQuery {
+    /// The order: `name` (default), `name-desc`, `type`, `size-desc`, ... Unknown ones are the
+    /// default.
+    sort: Option<String>,
+    /// Where the page starts: the `next` cursor of the page before, in the same order.
     after: Option<String>,
     /// A trash record just made by a delete from this page.
     deleted: Option<i64>,
     /// What an action just did, in words.
     done: Option<String>,
+}
+
+impl PageQuery {
+    fn sort(&self) -> ChildSort {
+        self.sort.as_deref().and_then(ChildSort::parse).unwrap_or_default()
+    }
+
+    /// The cursor, if it is one of this page's order. Links come back from browsers, so a
+    /// damaged one, or one from another order, is not followed: the page starts at the top
+    /// (`Err` says so).
+    fn cursor(&self) -> Result<Option<ChildCursor>, ()> {
+        match self.after.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => Ok(None),
+            Some(text) => match text.parse::<ChildCursor>() {
+                Ok(cursor) if cursor.sort() == self.sort() => Ok(Some(cursor)),
+                _ => Err(()),
+            },
+        }
+    }
 }
 
 /// `/`: the libraries the viewer can see.
@@ -251,8 +327,17 @@ async fn notice(state: &AppState, viewer: &Viewer, q: &PageQuery) -> Option<Noti
 }
 
 async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, q: PageQuery) -> Response {
-    let after = q.after.clone();
-    let notice = notice(state, &viewer, &q).await;
+    let sort = q.sort();
+    let (after, notice) = match q.cursor() {
+        Ok(after) => (after, notice(state, &viewer, &q).await),
+        Err(()) => (
+            None,
+            Some(Notice {
+                text: "That page link is damaged or belongs to another order, so the first page is shown.".into(),
+                undo: None,
+            }),
+        ),
+    };
     let actor = viewer.actor.clone();
     let (title, crumbs) = match id {
         None => ("Libraries".to_owned(), Vec::new()),
@@ -261,19 +346,30 @@ async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, q: PageQuery
             Err(response) => return response,
         },
     };
-    let page_of = match state.repo.children(&actor, id, after.as_deref(), PAGE_SIZE).await {
+    let page_of = match state
+        .repo
+        .children_sorted(&actor, id, sort, after.as_ref(), PAGE_SIZE)
+        .await
+    {
         Ok(p) => p,
         Err(e) => return failure(&e),
     };
+    let here = id.map_or_else(|| "/".to_owned(), |id| format!("/browse/{id}"));
+    let next = page_of.next.map(|cursor| {
+        let query = [("sort", sort.as_str().to_owned()), ("after", cursor.to_string())];
+        format!("{here}?{}", serde_urlencoded::to_string(query).unwrap_or_default())
+    });
     page(
         BrowsePage {
             viewer,
             title,
             crumbs,
             items: page_of.items.iter().map(Row::of).collect(),
-            next: page_of.next,
+            next,
             folder_id: id,
-            here: id.map_or_else(|| "/".to_owned(), |id| format!("/browse/{id}")),
+            headers: BrowseHeaders::new(&here, sort),
+            sorted_by: order_words(sort),
+            here,
             notice,
         },
         StatusCode::OK,

@@ -3,6 +3,7 @@
 
 use super::pages::{forbidden, form_date, human_size, message_page, page};
 use super::session::Viewer;
+use super::sorting::SortHeader;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -10,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
-use salvage_core::store::{TrashCursor, TrashFilter};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 use serde::Deserialize;
@@ -32,6 +33,9 @@ pub struct TrashQuery {
     min_kb: String,
     /// "Deleted items in this folder": the folder's id.
     folder: String,
+    /// The order (`newest`, `oldest`, `name`, `name-desc`, `largest`, `smallest`); unknown
+    /// ones are the default, newest first.
+    sort: String,
     cursor: String,
 }
 
@@ -106,12 +110,21 @@ impl TrashQuery {
         })
     }
 
-    fn cursor(&self) -> Option<TrashCursor> {
-        let (ms, id) = self.cursor.split_once('.')?;
-        Some(TrashCursor {
-            deleted_at: chrono::DateTime::from_timestamp_millis(ms.parse().ok()?)?,
-            id: id.parse().ok()?,
-        })
+    fn sort(&self) -> TrashSort {
+        TrashSort::parse(self.sort.trim()).unwrap_or_default()
+    }
+
+    /// The cursor, if it is one of this page's order. Links come back from browsers, so a
+    /// damaged one, or one from another order, is not followed: the page starts at the top
+    /// (`Err` says so).
+    fn cursor(&self) -> Result<Option<TrashCursor>, ()> {
+        match self.cursor.trim() {
+            "" => Ok(None),
+            text => match text.parse::<TrashCursor>() {
+                Ok(cursor) if cursor.sort() == self.sort() => Ok(Some(cursor)),
+                _ => Err(()),
+            },
+        }
     }
 
     /// The filters that are set, as (form field, value).
@@ -134,15 +147,60 @@ impl TrashQuery {
             .collect()
     }
 
-    /// This query's address with `cursor` as the start of the page.
-    fn link(&self, cursor: TrashCursor) -> String {
+    /// This query's address in the order `sort`, from `cursor` on (or from the top).
+    fn link(&self, sort: TrashSort, cursor: Option<&TrashCursor>) -> String {
         let mut query = self.fields();
-        query.push((
-            "cursor",
-            format!("{}.{}", cursor.deleted_at.timestamp_millis(), cursor.id),
-        ));
-        format!("/trash?{}", serde_urlencoded::to_string(query).unwrap_or_default())
+        if sort != TrashSort::default() {
+            query.push(("sort", sort.as_str().to_owned()));
+        }
+        if let Some(cursor) = cursor {
+            query.push(("cursor", cursor.to_string()));
+        }
+        match serde_urlencoded::to_string(query).unwrap_or_default() {
+            query if query.is_empty() => "/trash".to_owned(),
+            query => format!("/trash?{query}"),
+        }
     }
+
+    /// The sortable columns: name A to Z first, deleted and size newest and largest first.
+    fn headers(&self) -> TrashHeaders {
+        let current = self.sort();
+        let header = |label, first: TrashSort| {
+            SortHeader::new(
+                label,
+                current,
+                first,
+                first.reversed(),
+                |s: TrashSort| s.descending,
+                trash_order_words,
+                |s| self.link(s, None),
+            )
+        };
+        TrashHeaders {
+            name: header("Name", TrashSort::NAME),
+            deleted: header("Deleted", TrashSort::NEWEST_FIRST),
+            size: header("Size", TrashSort::LARGEST_FIRST).numeric(),
+        }
+    }
+}
+
+/// A bin order in words, as the end of "sorted by ...".
+fn trash_order_words(sort: TrashSort) -> &'static str {
+    match (sort.by, sort.descending) {
+        (TrashOrder::DeletedAt, true) => "deletion, newest first",
+        (TrashOrder::DeletedAt, false) => "deletion, oldest first",
+        (TrashOrder::Name, false) => "name, A to Z",
+        (TrashOrder::Name, true) => "name, Z to A",
+        (TrashOrder::Size, true) => "size, largest first",
+        (TrashOrder::Size, false) => "size, smallest first",
+    }
+}
+
+/// The sortable columns of the bin's table.
+struct TrashHeaders {
+    name: SortHeader,
+    deleted: SortHeader,
+    size: SortHeader,
 }
 
 struct Row {
@@ -202,14 +260,35 @@ struct TrashPage {
     options: Options,
     /// The filters as form fields, for "restore everything that matches".
     filter_fields: Vec<(&'static str, String)>,
+    headers: TrashHeaders,
+    /// The order, in words.
+    sorted_by: &'static str,
+    /// Said when a page link could not be followed.
+    notice: Option<&'static str>,
 }
 
-/// `GET /trash`: the bin, filtered and paged newest first.
+/// `GET /trash`: the bin, filtered, sorted (newest first unless asked otherwise) and paged.
 pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TrashQuery>) -> Response {
+    let sort = q.sort();
+    let (after, notice) = match q.cursor() {
+        Ok(after) => (after, None),
+        Err(()) => (
+            None,
+            Some("That page link is damaged or belongs to another order, so the first page is shown."),
+        ),
+    };
     let (items, next, error) = match q.filter(&state, &viewer).await {
         Err(message) => (Vec::new(), None, Some(message)),
-        Ok(filter) => match state.repo.trash(&viewer.actor, &filter, q.cursor(), PAGE_SIZE).await {
-            Ok(p) => (p.items.iter().map(Row::of).collect(), p.next.map(|c| q.link(c)), None),
+        Ok(filter) => match state
+            .repo
+            .trash(&viewer.actor, &filter, sort, after.as_ref(), PAGE_SIZE)
+            .await
+        {
+            Ok(p) => (
+                p.items.iter().map(Row::of).collect(),
+                p.next.map(|c| q.link(sort, Some(&c))),
+                None,
+            ),
             Err(e) => (
                 Vec::new(),
                 None,
@@ -226,6 +305,9 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
         TrashPage {
             filtered: q.is_filtered(),
             filter_fields: q.fields(),
+            headers: q.headers(),
+            sorted_by: trash_order_words(sort),
+            notice,
             viewer,
             q,
             error,
@@ -549,7 +631,13 @@ async fn record_names(state: &AppState, viewer: &Viewer, items: &[TrashItem]) ->
     loop {
         let Ok(p) = state
             .repo
-            .trash(&viewer.actor, &TrashFilter::default(), after, 1000)
+            .trash(
+                &viewer.actor,
+                &TrashFilter::default(),
+                TrashSort::default(),
+                after.as_ref(),
+                1000,
+            )
             .await
         else {
             return names;

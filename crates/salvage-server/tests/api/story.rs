@@ -346,6 +346,76 @@ async fn trash_pages_by_cursor() {
 }
 
 #[tokio::test]
+async fn trash_sorts_and_its_cursor_remembers_the_order() {
+    let s = start().await;
+    let admin = s.admin().await;
+    let lib = s.library(&admin, "L").await;
+    for (name, size) in [("b & c", 3), ("A", 1), ("a", 3), ("B", 2), ("c", 3)] {
+        let d = s.uploaded(&admin, lib, name, &vec![b'x'; size]).await;
+        s.delete(&admin, d).await;
+    }
+    let names = |page: &serde_json::Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let url = |query: &[(&str, &str)]| format!("/api/v1/trash?{}", serde_urlencoded::to_string(query).unwrap());
+    // Follows `next` without repeating the order: the cursor carries it.
+    let all = |sort: &'static str| {
+        let s = &s;
+        let admin = &admin;
+        async move {
+            let mut seen = Vec::new();
+            let mut page = s.ok(&url(&[("sort", sort), ("limit", "2")]), admin).await;
+            loop {
+                seen.extend(names(&page));
+                assert!(seen.len() <= 100, "{sort}: paging does not end");
+                match page["next"].as_str() {
+                    Some(c) => page = s.ok(&url(&[("cursor", c), ("limit", "2")]), admin).await,
+                    None => return seen,
+                }
+            }
+        }
+    };
+    assert_eq!(all("largest").await, ["c", "a", "b & c", "B", "A"]);
+    assert_eq!(all("smallest").await, ["A", "B", "b & c", "a", "c"]);
+    assert_eq!(all("name").await, ["A", "a", "B", "b & c", "c"]);
+    assert_eq!(all("name-desc").await, ["c", "b & c", "B", "a", "A"]);
+    assert_eq!(all("oldest").await, ["b & c", "A", "a", "B", "c"]);
+    assert_eq!(all("newest").await, ["c", "B", "a", "A", "b & c"]);
+
+    let p = s
+        .get(&url(&[("sort", "biggest")]), &admin)
+        .await
+        .problem(400, "invalid-input");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("newest, oldest, name, name-desc, largest, smallest"),
+        "{p}"
+    );
+    let by_name = s.ok(&url(&[("sort", "name"), ("limit", "2")]), &admin).await;
+    let cursor = by_name["next"].as_str().unwrap();
+    let p = s
+        .get(&url(&[("sort", "largest"), ("cursor", cursor)]), &admin)
+        .await
+        .problem(400, "invalid-input");
+    assert!(p["detail"].as_str().unwrap().contains("order"), "{p}");
+    // The same order given again is fine.
+    let page = s.ok(&url(&[("sort", "name"), ("cursor", cursor)]), &admin).await;
+    assert_eq!(names(&page), ["B", "b & c", "c"]);
+    // So is the deleted-in-this-folder listing.
+    let here = s
+        .ok(&format!("/api/v1/nodes/{lib}/trash?sort=smallest&limit=1"), &admin)
+        .await;
+    assert_eq!(names(&here), ["A"]);
+}
+
+#[tokio::test]
 async fn a_bulk_restore_can_run_as_a_job_with_progress() {
     let s = start().await;
     let admin = s.admin().await;

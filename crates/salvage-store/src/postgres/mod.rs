@@ -21,6 +21,8 @@
 //! reader in WAL mode.
 
 mod check;
+#[cfg(test)]
+mod plans;
 mod tx;
 
 use crate::query::storage_error;

@@ -5,6 +5,8 @@
 //! have their own pool and see consistent snapshots while a write is in progress.
 
 mod check;
+#[cfg(test)]
+mod plans;
 mod tx;
 
 use crate::query::storage_error;

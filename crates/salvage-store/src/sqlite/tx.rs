@@ -1,7 +1,10 @@
 //! `StoreTx` on SQLite. Subtree work is a handful of statements over an index range of the
 //! materialized path, whatever the subtree's size.
 
-use crate::query::{self, id_list, push_outside, push_trash_filter, storage_error, subtree_end, topmost};
+use crate::query::{
+    self, id_list, push_children_listing, push_outside, push_trash_filter, push_trash_listing, storage_error,
+    subtree_end, topmost,
+};
 use crate::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -11,6 +14,9 @@ use salvage_core::name;
 use salvage_core::store::*;
 use salvage_core::{Error, Result};
 use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+
+/// The parent expression of the children indexes, as the listing queries must spell it.
+pub(crate) const PARENT_KEY: &str = "ifnull(parent_id, 0)";
 
 pub(crate) struct SqliteTx {
     tx: Transaction<'static, Sqlite>,
@@ -445,19 +451,13 @@ impl StoreTx for SqliteTx {
         &mut self,
         tenant: TenantId,
         parent: Option<NodeId>,
-        after: Option<&str>,
+        sort: ChildSort,
+        after: Option<&ChildCursor>,
         limit: u32,
     ) -> Result<Vec<Node>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {NODE_COLUMNS} FROM nodes WHERE tenant_id = ? AND ifnull(parent_id, 0) = ? AND trash_record_id IS NULL AND name_key > ? ORDER BY name_key LIMIT ?"
-        ))
-        .bind(tenant)
-        .bind(parent.unwrap_or(0))
-        .bind(after.unwrap_or(""))
-        .bind(limit as i64)
-        .fetch_all(&mut *self.tx)
-        .await
-        .map_err(storage_error)?;
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        push_children_listing(&mut q, PARENT_KEY, tenant, parent, sort, after, limit)?;
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::node).collect()
     }
 
@@ -801,23 +801,12 @@ impl StoreTx for SqliteTx {
         &mut self,
         tenant: TenantId,
         filter: &TrashFilter,
-        after: Option<TrashCursor>,
+        sort: TrashSort,
+        after: Option<&TrashCursor>,
         limit: u32,
     ) -> Result<Vec<TrashRecord>> {
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
-            "SELECT {RECORD_COLUMNS} FROM trash_records r JOIN users u ON u.id = r.deleted_by"
-        ));
-        push_trash_filter(&mut q, tenant, filter);
-        if let Some(c) = after {
-            q.push(" AND (r.deleted_at < ").push_bind(ms(c.deleted_at));
-            q.push(" OR (r.deleted_at = ")
-                .push_bind(ms(c.deleted_at))
-                .push(" AND r.id < ")
-                .push_bind(c.id)
-                .push("))");
-        }
-        q.push(" ORDER BY r.deleted_at DESC, r.id DESC LIMIT ")
-            .push_bind(limit as i64);
+        let mut q = QueryBuilder::<Sqlite>::new("");
+        push_trash_listing(&mut q, tenant, filter, sort, after, limit)?;
         let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::record).collect()
     }

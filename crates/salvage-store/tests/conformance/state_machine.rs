@@ -22,7 +22,7 @@ use proptest::sample::Index;
 use proptest::test_runner::TestCaseError;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_core::model::*;
-use salvage_core::store::TrashFilter;
+use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 use std::collections::BTreeMap;
@@ -1767,7 +1767,7 @@ impl Harness {
 
         // The trash, as the administrator and as each user sees it.
         let records = repo
-            .trash(admin, &TrashFilter::default(), None, 10_000)
+            .trash(admin, &TrashFilter::default(), TrashSort::default(), None, 10_000)
             .await
             .map_err(|e| format!("trash listing: {e:?}"))?
             .items;
@@ -1775,7 +1775,7 @@ impl Harness {
         diff_lines("trash listing", &actual, &m.record_lines())?;
         for user in &self.actors[1..] {
             let mine: Vec<RecordId> = repo
-                .trash(user, &TrashFilter::default(), None, 10_000)
+                .trash(user, &TrashFilter::default(), TrashSort::default(), None, 10_000)
                 .await
                 .map_err(|e| format!("trash listing of {}: {e:?}", user.username))?
                 .items

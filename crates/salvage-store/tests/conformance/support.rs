@@ -6,7 +6,7 @@ use salvage_blob::LocalBlobStore;
 use salvage_core::clock::ManualClock;
 use salvage_core::model::*;
 use salvage_core::store::Store;
-use salvage_core::store::TrashFilter;
+use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{Outcome, RestoreOptions, TrashItem};
 use salvage_core::{Config, Repository};
 use salvage_store::testing::ScratchDatabase;
@@ -142,7 +142,7 @@ impl World {
 
     pub async fn all_trash(&self) -> Vec<TrashRecord> {
         self.repo
-            .trash(&self.admin, &TrashFilter::default(), None, 10_000)
+            .trash(&self.admin, &TrashFilter::default(), TrashSort::default(), None, 10_000)
             .await
             .expect("trash")
             .items

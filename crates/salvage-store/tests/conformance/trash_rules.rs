@@ -3,7 +3,7 @@
 use crate::support::*;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_core::model::*;
-use salvage_core::store::{AuditFilter, TrashFilter};
+use salvage_core::store::{AuditFilter, TrashFilter, TrashSort};
 use salvage_core::trash::{MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 
@@ -754,7 +754,7 @@ async fn only_the_deleter_or_an_administrator_may_restore() {
     );
     assert!(w
         .repo
-        .trash(&eve, &TrashFilter::default(), None, 100)
+        .trash(&eve, &TrashFilter::default(), TrashSort::default(), None, 100)
         .await
         .unwrap()
         .items
@@ -976,7 +976,17 @@ async fn trash_listing_pages_by_keyset_newest_first_with_filters() {
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = w.repo.trash(&w.admin, &TrashFilter::default(), after, 7).await.unwrap();
+        let page = w
+            .repo
+            .trash(
+                &w.admin,
+                &TrashFilter::default(),
+                TrashSort::default(),
+                after.as_ref(),
+                7,
+            )
+            .await
+            .unwrap();
         seen.extend(page.items.iter().map(|r| r.name.clone()));
         match page.next {
             Some(c) => after = Some(c),

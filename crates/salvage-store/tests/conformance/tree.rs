@@ -203,7 +203,7 @@ async fn another_tenants_ids_behave_like_unknown_ones() {
     ));
     assert!(w
         .repo
-        .trash(&outsider, &Default::default(), None, 10)
+        .trash(&outsider, &Default::default(), Default::default(), None, 10)
         .await
         .unwrap()
         .items

@@ -5,7 +5,7 @@ use crate::cli::{Cli, FilterArgs, KindArg, MissingParentArg, OnConflictArg, Tras
 use crate::output::{parse_time, print_json, size, time, JsonArray};
 use anyhow::{bail, Result};
 use salvage_core::model::{Actor, NodeKind, Stage, TrashRecord};
-use salvage_core::store::TrashFilter;
+use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::{Error, Repository};
 use serde::Serialize;
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCommand) -> Result<ExitCode> {
     match command {
-        TrashCommand::List { filter, limit } => list(cli, repo, actor, filter, *limit).await,
+        TrashCommand::List { filter, sort, limit } => list(cli, repo, actor, filter, (*sort).into(), *limit).await,
         TrashCommand::Show { id } => show(cli, repo, actor, *id).await,
         TrashCommand::Restore {
             items,
@@ -138,7 +138,14 @@ fn stage(s: Stage) -> &'static str {
     }
 }
 
-async fn list(cli: &Cli, repo: &Repository, actor: &Actor, args: &FilterArgs, limit: u64) -> Result<ExitCode> {
+async fn list(
+    cli: &Cli,
+    repo: &Repository,
+    actor: &Actor,
+    args: &FilterArgs,
+    sort: TrashSort,
+    limit: u64,
+) -> Result<ExitCode> {
     let filter = trash_filter(repo, actor, args).await?;
     let mut json = cli.json.then(JsonArray::start);
     if json.is_none() {
@@ -150,7 +157,7 @@ async fn list(cli: &Cli, repo: &Repository, actor: &Actor, args: &FilterArgs, li
     let (mut shown, mut after) = (0u64, None);
     while shown < limit {
         let page = repo
-            .trash(actor, &filter, after, (limit - shown).min(1000) as u32)
+            .trash(actor, &filter, sort, after.as_ref(), (limit - shown).min(1000) as u32)
             .await?;
         for r in &page.items {
             match &mut json {
