@@ -65,9 +65,17 @@ async fn click(client: &Client, css: &str) {
 }
 
 async fn page_text(client: &Client) -> String {
-    // Waiting for <main> lets a page that is still loading finish first.
-    find(client, Locator::Css("main")).await;
-    find(client, Locator::Css("body")).await.text().await.unwrap()
+    // Waiting for <main> lets a page that is still loading finish first. A navigation can
+    // still replace the page between finding <body> and reading it (a stale element): then
+    // read the new page.
+    for _ in 0..50 {
+        find(client, Locator::Css("main")).await;
+        if let Ok(text) = find(client, Locator::Css("body")).await.text().await {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the page kept changing while its text was read");
 }
 
 /// The page's text once it contains `needle` (a click's navigation may still be under way when
@@ -142,7 +150,7 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
     .unwrap();
     let delete = find(&client, Locator::XPath("//button[normalize-space()='Delete Reports']")).await;
     delete.click().await.unwrap();
-    let text = page_text(&client).await;
+    let text = text_with(&client, "was moved to the recycle bin").await;
     assert!(
         text.contains("\u{201c}Reports\u{201d} was moved to the recycle bin."),
         "{text}"
@@ -162,18 +170,18 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
         "form[action='/trash/preflight'] p button[type=submit]:not([formaction])",
     )
     .await;
-    let text = page_text(&client).await;
+    let text = text_with(&client, "can be restored").await;
     assert!(
         text.contains("1 can be restored, 0 would be skipped, 0 cannot be restored"),
         "{text}"
     );
     shot(&client, "preflight").await;
     click(&client, "form[action='/trash/restore'] button[type=submit]").await;
-    assert!(page_text(&client)
+    assert!(text_with(&client, "1 restored, 0 skipped, 0 not restored")
         .await
         .contains("1 restored, 0 skipped, 0 not restored"));
     open(&client, &base, &["Finance", "Reports", "2026"]).await;
-    let text = page_text(&client).await;
+    let text = text_with(&client, "Q2 report.pdf").await;
     assert!(
         text.contains("Q2 report.pdf"),
         "the folder is back with its contents: {text}"
@@ -194,7 +202,7 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
         "form[action='/trash/preflight'] p button[type=submit]:not([formaction])",
     )
     .await;
-    let text = page_text(&client).await;
+    let text = text_with(&client, "Cannot be restored").await;
     assert!(
         text.contains("Cannot be restored") && text.contains("already exists"),
         "{text}"
@@ -206,7 +214,7 @@ async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
         .await
         .unwrap();
     click(&client, "form[action='/trash/restore'] button[type=submit]").await;
-    let text = page_text(&client).await;
+    let text = text_with(&client, "1 restored").await;
     assert!(
         text.contains("1 restored") && text.contains("Spring (restored)"),
         "{text}"
