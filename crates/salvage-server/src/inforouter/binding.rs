@@ -4,8 +4,10 @@
 
 use super::xml::Node;
 use crate::soap::{self, FaultCode, ReadError, SoapVersion};
+use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 pub const TEMPURI: &str = "http://tempuri.org/";
 
@@ -14,6 +16,26 @@ pub enum Binding {
     Get,
     Post,
     Soap(SoapVersion),
+}
+
+/// What an operation answers: a whole result, or a list whose items are read and written a page
+/// at a time, so that its memory does not grow with the list (`GetRecycleBinContent` of a bin of
+/// a million items).
+pub enum Answer {
+    Whole(Node),
+    Listing {
+        /// The result element (`<response success="true" error="">`) the items go in.
+        root: Node,
+        /// The items, serialised, a page per element. An error after the first page ends the
+        /// body abruptly, so a client never takes a cut list for a whole one.
+        items: BoxStream<'static, Result<String, salvage_core::Error>>,
+    },
+}
+
+impl From<Node> for Answer {
+    fn from(node: Node) -> Self {
+        Answer::Whole(node)
+    }
 }
 
 /// The text parameters and the file parts of a request.
@@ -76,7 +98,14 @@ impl Call {
     }
 
     /// The response for this call's binding.
-    pub fn respond(&self, node: &Node) -> Response {
+    pub fn respond(&self, answer: Answer) -> Response {
+        match answer {
+            Answer::Whole(node) => self.respond_whole(&node),
+            Answer::Listing { root, items } => self.respond_listing(&root, items),
+        }
+    }
+
+    fn respond_whole(&self, node: &Node) -> Response {
         match self.binding {
             Binding::Get | Binding::Post => {
                 let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -91,6 +120,42 @@ impl Call {
                 xml_response(StatusCode::OK, version.content_type(), soap::envelope(version, &inner))
             }
         }
+    }
+
+    /// The same document as `respond_whole` would write for `root` holding every item, sent
+    /// as the items are read.
+    fn respond_listing(&self, root: &Node, items: BoxStream<'static, Result<String, salvage_core::Error>>) -> Response {
+        let (mut head, mut tail, content_type) = match self.binding {
+            Binding::Get | Binding::Post => (
+                String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),
+                String::new(),
+                "text/xml; charset=utf-8",
+            ),
+            Binding::Soap(version) => {
+                let op = &self.operation;
+                let (envelope_head, envelope_tail) = soap::envelope_parts(version);
+                (
+                    format!("{envelope_head}<{op}Response xmlns=\"{TEMPURI}\"><{op}Result>"),
+                    format!("</{op}Result></{op}Response>{envelope_tail}"),
+                    version.content_type(),
+                )
+            }
+        };
+        let unqualified = matches!(self.binding, Binding::Soap(_));
+        root.render_start(&mut head, unqualified);
+        let mut end = String::new();
+        root.render_end(&mut end);
+        tail.insert_str(0, &end);
+        let body = stream::once(async move { Ok(head) })
+            .chain(items)
+            .chain(stream::once(async move { Ok(tail) }))
+            .map_ok(bytes::Bytes::from)
+            .map_err(|e| std::io::Error::other(e.to_string()));
+        let mut response = Body::from_stream(body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response
     }
 }
 

@@ -23,8 +23,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use binding::{Binding, Call};
-use xml::Node;
+use binding::{Answer, Binding, Call};
 
 /// An operation and its parameters, in WSDL order.
 pub struct Operation {
@@ -54,12 +53,12 @@ fn known(name: &str) -> bool {
 }
 
 /// Hands the call to the module that has the operation (`known` has already checked the name).
-async fn run(state: &AppState, call: &Call) -> Node {
+async fn run(state: &AppState, call: &Call) -> Answer {
     macro_rules! first_answer {
         ($($module:ident),*) => {
             $(
-                if let Some(node) = $module::run(state, call).await {
-                    return node;
+                if let Some(answer) = $module::run(state, call).await {
+                    return answer.into();
                 }
             )*
         };
@@ -145,7 +144,7 @@ async fn http_get(
         Err(r) => return *r,
     };
     let call = Call::new(operation, Binding::Get, params, &headers);
-    call.respond(&run(&state, &call).await)
+    call.respond(run(&state, &call).await)
 }
 
 async fn http_post(
@@ -182,7 +181,7 @@ async fn http_post(
             "Request format is invalid: the HTTP POST binding takes application/x-www-form-urlencoded or multipart/form-data.",
         );
     };
-    call.respond(&run(&state, &call).await)
+    call.respond(run(&state, &call).await)
 }
 
 /// The fields of a `multipart/form-data` body (infoRouter documents UploadDocument this way):
@@ -221,7 +220,7 @@ async fn soap(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
         );
     };
     match binding::read_soap(&body, version, action, &headers, known) {
-        Ok(call) => call.respond(&run(&state, &call).await),
+        Ok(call) => call.respond(run(&state, &call).await),
         Err(response) => *response,
     }
 }

@@ -2,15 +2,17 @@
 //! strings and codes infoRouter clients expect (spec §6 and the RestoreRecycleBinItem page).
 
 use super::auth::{caller, require, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
-use super::binding::Call;
+use super::binding::{Answer, Call};
 use super::xml::Node;
 use super::Operation;
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use futures_util::stream::{self, StreamExt};
 use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
-use salvage_core::store::{TrashFilter, TrashSort};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
+use salvage_core::Page;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -52,15 +54,15 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<Answer> {
     Some(match call.operation.as_str() {
-        "DeleteDocument" => delete_document(state, call).await,
-        "DeleteFolder" => delete_folder(state, call).await,
+        "DeleteDocument" => delete_document(state, call).await.into(),
+        "DeleteFolder" => delete_folder(state, call).await.into(),
         "GetRecycleBinContent" => get_recycle_bin_content(state, call).await,
         "SearchRecycledItems" => search_recycled_items(state, call).await,
-        "RestoreRecycleBinItem" => restore_recycle_bin_item(state, call).await,
-        "PurgeRecycleBinItem" => purge_recycle_bin_item(state, call).await,
-        "EmptyRecycleBin" => empty_recycle_bin(state, call).await,
+        "RestoreRecycleBinItem" => restore_recycle_bin_item(state, call).await.into(),
+        "PurgeRecycleBinItem" => purge_recycle_bin_item(state, call).await.into(),
+        "EmptyRecycleBin" => empty_recycle_bin(state, call).await.into(),
         _ => return None,
     })
 }
@@ -135,28 +137,56 @@ fn item(r: &TrashRecord) -> Node {
     .attr("Handler", handler_of(r))
 }
 
-/// Every record matching `filter` as a `<response>` list, newest first.
-async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Node {
-    let mut node = Node::ok("response");
-    let mut after = None;
-    loop {
-        match state
-            .repo
-            .trash(actor, filter, TrashSort::NEWEST_FIRST, after.as_ref(), 1000)
-            .await
-        {
-            Ok(page) => {
-                for r in &page.items {
-                    node.push(item(r));
-                }
-                match page.next {
-                    Some(next) => after = Some(next),
-                    None => return node,
-                }
-            }
-            Err(e) => return system_error("response", &e),
-        }
+/// Records per page of a streamed listing: few round trips, and a page's text stays a few
+/// hundred kilobytes.
+const LISTING_PAGE: u32 = 1000;
+
+/// Every record matching `filter` as a `<response>` list, newest first, read and sent a page at
+/// a time so that memory does not grow with the bin. The first page is read before anything is
+/// sent, so a failure there is still an ordinary error answer.
+async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Answer {
+    let repo = state.repo.clone();
+    let first = match repo
+        .trash(actor, filter, TrashSort::NEWEST_FIRST, None, LISTING_PAGE)
+        .await
+    {
+        Ok(page) => page,
+        Err(e) => return system_error("response", &e).into(),
+    };
+    if first.items.is_empty() {
+        return Node::ok("response").into();
     }
+    let (actor, filter) = (actor.clone(), filter.clone());
+    let pages = stream::try_unfold(Next::Page(first), move |next| {
+        let (repo, actor, filter) = (repo.clone(), actor.clone(), filter.clone());
+        async move {
+            let page = match next {
+                Next::Done => return Ok(None),
+                Next::Page(page) => page,
+                Next::After(cursor) => {
+                    repo.trash(&actor, &filter, TrashSort::NEWEST_FIRST, Some(&cursor), LISTING_PAGE)
+                        .await?
+                }
+            };
+            let mut text = String::new();
+            for r in &page.items {
+                item(r).render(&mut text, false);
+            }
+            let next = page.next.map_or(Next::Done, Next::After);
+            Ok(Some((text, next)))
+        }
+    });
+    Answer::Listing {
+        root: Node::ok("response"),
+        items: pages.boxed(),
+    }
+}
+
+/// Where a streamed listing goes on from.
+enum Next {
+    Page(Page<TrashRecord, TrashCursor>),
+    After(TrashCursor),
+    Done,
 }
 
 fn system_error(root: &'static str, e: &Error) -> Node {
@@ -164,7 +194,7 @@ fn system_error(root: &'static str, e: &Error) -> Node {
 }
 
 /// GetRecycleBinContent(AuthenticationTicket): the caller's own bin, both stages.
-pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
+pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Answer {
     let actor = match require(
         state,
         call,
@@ -175,7 +205,7 @@ pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Node {
     .await
     {
         Ok(a) => a,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into(),
     };
     listing(
         state,
@@ -225,13 +255,13 @@ fn size_param(value: &str) -> Result<Option<i64>, String> {
 }
 
 /// SearchRecycledItems: every user's items and the system bin, administrators only.
-pub async fn search_recycled_items(state: &AppState, call: &Call) -> Node {
+pub async fn search_recycled_items(state: &AppState, call: &Call) -> Answer {
     let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
-        Err(refusal) => return refusal,
+        Err(refusal) => return refusal.into(),
     };
     if !actor.is_admin {
-        return Node::failure("response", ONLY_ADMIN, 4030);
+        return Node::failure("response", ONLY_ADMIN, 4030).into();
     }
     let parsed = (|| {
         Ok::<_, String>(TrashFilter {
@@ -245,13 +275,13 @@ pub async fn search_recycled_items(state: &AppState, call: &Call) -> Node {
     })();
     let mut filter = match parsed {
         Ok(f) => f,
-        Err(message) => return Node::failure("response", &message, 4000),
+        Err(message) => return Node::failure("response", &message, 4000).into(),
     };
     let username = call.param("deletedByUsername").trim();
     if !username.is_empty() {
         match state.repo.find_user(&actor, username).await {
             Ok(u) => filter.deleted_by = Some(u.id),
-            Err(_) => return Node::failure("response", "User not found", 4041),
+            Err(_) => return Node::failure("response", "User not found", 4041).into(),
         }
     }
     listing(state, &actor, &filter).await

@@ -74,6 +74,36 @@ impl Node {
                 return;
             }
         }
+        self.open_tag(out, unqualified_root);
+        if self.children.is_empty() && self.text.as_deref().unwrap_or_default().is_empty() {
+            out.push_str(" />");
+            return;
+        }
+        out.push('>');
+        if let Some(text) = &self.text {
+            out.push_str(&escape(text));
+        }
+        for c in &self.children {
+            c.render(out, false);
+        }
+        self.render_end(out);
+    }
+
+    /// The start tag alone, for a list whose children are written as they are read.
+    pub fn render_start(&self, out: &mut String, unqualified_root: bool) {
+        self.open_tag(out, unqualified_root);
+        out.push('>');
+    }
+
+    /// The end tag that closes `render_start`.
+    pub fn render_end(&self, out: &mut String) {
+        out.push_str("</");
+        out.push_str(self.name);
+        out.push('>');
+    }
+
+    /// `<name attributes…` without the closing bracket.
+    fn open_tag(&self, out: &mut String, unqualified_root: bool) {
         out.push('<');
         out.push_str(self.name);
         if unqualified_root {
@@ -86,19 +116,5 @@ impl Node {
             out.push_str(&escape(v));
             out.push('"');
         }
-        if self.children.is_empty() && self.text.as_deref().unwrap_or_default().is_empty() {
-            out.push_str(" />");
-            return;
-        }
-        out.push('>');
-        if let Some(text) = &self.text {
-            out.push_str(&escape(text));
-        }
-        for c in &self.children {
-            c.render(out, false);
-        }
-        out.push_str("</");
-        out.push_str(self.name);
-        out.push('>');
     }
 }

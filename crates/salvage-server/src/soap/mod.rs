@@ -10,7 +10,7 @@ mod read;
 mod write;
 
 pub use read::{read_document, read_envelope, Element, Envelope, ReadError};
-pub use write::{envelope, escape, fault, FaultCode};
+pub use write::{envelope, envelope_parts, escape, fault, FaultCode};
 
 pub const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 pub const SOAP12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";

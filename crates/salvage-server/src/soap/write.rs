@@ -10,9 +10,19 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// Wraps a body (already serialised XML) in an envelope of `version`.
 pub fn envelope(version: SoapVersion, body: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>{body}</soap:Body></soap:Envelope>",
-        version.namespace()
+    let (head, tail) = envelope_parts(version);
+    format!("{head}{body}{tail}")
+}
+
+/// What comes before and after the body of an envelope of `version`, for a body that is
+/// written as it is produced.
+pub fn envelope_parts(version: SoapVersion) -> (String, &'static str) {
+    (
+        format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>",
+            version.namespace()
+        ),
+        "</soap:Body></soap:Envelope>",
     )
 }
 
