@@ -3,6 +3,8 @@
 //! Each scratch database is created empty on a server, named `salvage_test_<random>`, and
 //! dropped when its guard is dropped — also when the test using it panics.
 
+pub mod bulk;
+
 use sqlx::{Connection, PgConnection};
 use std::hash::{BuildHasher, RandomState};
 use std::io::Write;
