@@ -772,20 +772,59 @@ impl Repository {
     }
 
     pub async fn rename(&self, actor: &Actor, id: NodeId, new_name: &str) -> Result<Node> {
-        name::validate(new_name)?;
+        self.update_node(actor, id, Some(new_name), None).await
+    }
+
+    pub async fn move_node(&self, actor: &Actor, id: NodeId, new_parent: NodeId) -> Result<Node> {
+        self.update_node(actor, id, None, Some(new_parent)).await
+    }
+
+    /// Renames and/or moves an item in one transaction, so that both happen or neither, and the
+    /// name is checked in the folder the item ends up in under the name it ends up with.
+    pub async fn update_node(
+        &self,
+        actor: &Actor,
+        id: NodeId,
+        new_name: Option<&str>,
+        new_parent: Option<NodeId>,
+    ) -> Result<Node> {
+        if let Some(name) = new_name {
+            name::validate(name)?;
+        }
         let mut tx = self.store.write().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
-        if node.kind == NodeKind::Library {
-            require_admin(actor)?;
+        let target = match new_parent {
+            Some(parent) => self.move_target(tx.as_mut(), actor, &node, parent).await?,
+            None => None,
+        };
+        if new_name.is_some() {
+            if node.kind == NodeKind::Library {
+                require_admin(actor)?;
+            }
+            if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+                return Err(Error::PermissionDenied(format!("you may not rename {:?}", node.name)));
+            }
         }
-        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
-            return Err(Error::PermissionDenied(format!("you may not rename {:?}", node.name)));
-        }
-        if name::key(new_name) != name::key(&node.name) {
-            self.check_name_free(tx.as_mut(), actor.tenant_id, node.parent_id, new_name)
+        let final_name = new_name.unwrap_or(&node.name);
+        if target.is_some() || name::key(final_name) != name::key(&node.name) {
+            let parent = target.as_ref().map_or(node.parent_id, |t| Some(t.id));
+            self.check_name_free(tx.as_mut(), actor.tenant_id, parent, final_name)
                 .await?;
         }
-        tx.rename_node(node.id, new_name, self.clock.now()).await?;
+        let now = self.clock.now();
+        match (target, new_name) {
+            (Some(target), Some(name)) => {
+                // Live sibling names are unique at every statement, and the old name may be
+                // taken in the new folder or the new name in the old one: park the item under
+                // a name no item can have ('/' is refused in names) while it moves.
+                tx.rename_node(node.id, &format!("/{}", node.id), now).await?;
+                tx.move_subtree(&node, &target, now).await?;
+                tx.rename_node(node.id, name, now).await?;
+            }
+            (Some(target), None) => tx.move_subtree(&node, &target, now).await?,
+            (None, Some(name)) => tx.rename_node(node.id, name, now).await?,
+            (None, None) => {}
+        }
         let node = tx
             .node(actor.tenant_id, id)
             .await?
@@ -794,34 +833,29 @@ impl Repository {
         Ok(node)
     }
 
-    pub async fn move_node(&self, actor: &Actor, id: NodeId, new_parent: NodeId) -> Result<Node> {
-        let mut tx = self.store.write().await?;
-        let node = live_node(tx.as_mut(), actor, id).await?;
-        let target = live_node(tx.as_mut(), actor, new_parent).await?;
+    /// The live folder `parent` that `node` may move into, or `None` when it is already there.
+    async fn move_target(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        node: &Node,
+        parent: NodeId,
+    ) -> Result<Option<Node>> {
+        let target = live_node(tx, actor, parent).await?;
         if node.kind == NodeKind::Library {
             return Err(Error::InvalidTarget("a library cannot be moved into a folder".into()));
         }
-        check_container_outside(&target, &node)?;
-        if !right_on(tx.as_mut(), actor, &node).await?.can_change() {
+        check_container_outside(&target, node)?;
+        if !right_on(tx, actor, node).await?.can_change() {
             return Err(Error::PermissionDenied(format!("you may not move {:?}", node.name)));
         }
-        if !right_on(tx.as_mut(), actor, &target).await?.can_add() {
+        if !right_on(tx, actor, &target).await?.can_add() {
             return Err(Error::PermissionDenied(format!(
                 "you may not add items to {:?}",
                 target.name
             )));
         }
-        if node.parent_id != Some(target.id) {
-            self.check_name_free(tx.as_mut(), actor.tenant_id, Some(target.id), &node.name)
-                .await?;
-            tx.move_subtree(&node, &target, self.clock.now()).await?;
-        }
-        let node = tx
-            .node(actor.tenant_id, id)
-            .await?
-            .ok_or_else(|| Error::not_found("item"))?;
-        tx.commit().await?;
-        Ok(node)
+        Ok((node.parent_id != Some(target.id)).then_some(target))
     }
 
     pub async fn versions(&self, actor: &Actor, id: NodeId) -> Result<Vec<Version>> {

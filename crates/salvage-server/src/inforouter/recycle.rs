@@ -391,6 +391,8 @@ pub async fn delete_document(state: &AppState, call: &Call) -> Node {
     };
     match state.repo.delete(&actor, node.id).await {
         Ok(_) => Node::new("root").attr("success", "true"),
+        // Deleted (or moved away) by someone else since the path was resolved.
+        Err(Error::NotFound(_)) => Node::failure("root", "Document not found", 4041),
         Err(Error::PermissionDenied(_)) => Node::failure("root", "Access denied.", 4030),
         Err(e) => system_error("root", &e),
     }
@@ -416,6 +418,8 @@ pub async fn delete_folder(state: &AppState, call: &Call) -> Node {
     };
     match state.repo.delete(&actor, node.id).await {
         Ok(_) => Node::new("response").attr("success", "true"),
+        // Deleted (or moved away) by someone else since the path was resolved.
+        Err(Error::NotFound(_)) => failure("Folder not found.", 4041),
         Err(Error::PermissionDenied(_)) => failure("Access denied.", 4030),
         Err(e) => system_error("response", &e),
     }

@@ -118,7 +118,7 @@ pub struct UpdateNodeRequest {
     pub parent_id: Option<i64>,
 }
 
-/// Rename and/or move an item.
+/// Rename and/or move an item: both happen or neither.
 #[utoipa::path(patch, path = "/nodes/{id}", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateNodeRequest,
     responses((status = 200, body = NodeView), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn update_node(
@@ -130,13 +130,10 @@ pub async fn update_node(
     if req.name.is_none() && req.parent_id.is_none() {
         return Err(ApiError::bad_request("give a new name, a new parent_id, or both"));
     }
-    let mut node = state.repo.node(&actor, id).await?;
-    if let Some(parent) = req.parent_id {
-        node = state.repo.move_node(&actor, id, parent).await?;
-    }
-    if let Some(name) = &req.name {
-        node = state.repo.rename(&actor, id, name).await?;
-    }
+    let node = state
+        .repo
+        .update_node(&actor, id, req.name.as_deref(), req.parent_id)
+        .await?;
     Ok(Json(view(&state, &actor, &node).await?))
 }
 

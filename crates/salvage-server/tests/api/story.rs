@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn log_in_upload_delete_preflight_restore_purge_and_audit() {
@@ -246,6 +246,38 @@ async fn repository_routes_rename_move_acl_types_and_publishing() {
         1
     );
     assert_eq!(s.ok("/api/v1/document-types", &bob).await[0]["name"], "Invoice");
+}
+
+/// A rename and a move in one request happen both or not at all, and the name is checked in the
+/// folder the item ends up in under the name it ends up with.
+#[tokio::test]
+async fn a_move_with_a_rename_is_one_change() {
+    let s = start().await;
+    let admin = s.admin().await;
+    let lib = s.library(&admin, "L").await;
+    let (a, b) = (s.folder(&admin, lib, "A").await, s.folder(&admin, lib, "B").await);
+    let doc = s.uploaded(&admin, a, "a.txt", b"a").await;
+    s.uploaded(&admin, a, "c.txt", b"c").await;
+    s.uploaded(&admin, b, "b.txt", b"b").await;
+    let path = format!("/api/v1/nodes/{doc}");
+    let patch = |body: Value| s.send(Method::PATCH, &path, Some(&admin), Some(body));
+
+    // The move alone would succeed, but the new name is taken in the new folder: nothing
+    // changes, not even the move.
+    patch(json!({ "parent_id": b, "name": "b.txt" }))
+        .await
+        .problem(409, "name-conflict");
+    assert_eq!(
+        s.ok(&format!("/api/v1/nodes/{doc}"), &admin).await["path"],
+        "/L/A/a.txt"
+    );
+
+    // The old name is taken in the new folder and the new name in the old one, but neither
+    // where the item ends up.
+    s.uploaded(&admin, b, "a.txt", b"other a").await;
+    let moved = patch(json!({ "parent_id": b, "name": "c.txt" })).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.json());
+    assert_eq!(moved.json()["path"], "/L/B/c.txt");
 }
 
 #[tokio::test]

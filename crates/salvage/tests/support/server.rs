@@ -62,6 +62,13 @@ impl Running {
         self.child.wait().expect("wait for the server")
     }
 
+    /// Kills the server with SIGKILL, as a power cut or the OOM killer would: no request in
+    /// flight finishes and nothing is flushed on the way out.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill the server");
+        self.child.wait().expect("wait for the server");
+    }
+
     /// Stops the server with SIGTERM, as a service manager would, and waits for it to exit.
     pub fn stop(mut self) -> std::process::ExitStatus {
         Command::new("kill")
