@@ -6,15 +6,18 @@
 mod auth;
 pub mod inforouter;
 mod jobs;
+pub mod login;
 pub mod ops;
 pub mod problem;
 pub mod rest;
 pub mod scene7;
 pub mod soap;
 mod state;
+pub mod throttle;
 pub mod web;
 
 pub use state::{AppState, Limits};
+pub use throttle::ThrottlePolicy;
 
 use axum::http::HeaderName;
 use axum::routing::get;
@@ -31,6 +34,7 @@ const REQUEST_ID: &str = "x-request-id";
 pub fn app(repo: Repository, limits: Limits) -> Router {
     let state = AppState {
         repo,
+        logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),
@@ -51,7 +55,8 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .layer(axum::middleware::from_fn(ops::explain_timeout))
         .layer(axum::middleware::from_fn(ops::record))
         // One access line per request at INFO, in a span that names the request id, so every
-        // line logged while serving it can be found by that id.
+        // line logged while serving it can be found by that id. Only the path is logged: query
+        // strings carry tickets and passwords (infoRouter GET), which must never reach a log.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {
@@ -65,12 +70,14 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; requests in flight then finish.
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight then finish. Each
+/// request knows its connection's peer address (`login::ClientAddr`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     ops::recorder();
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -30,6 +30,8 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     detail: String,
+    /// Seconds for a `Retry-After` header.
+    retry_after: Option<i64>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -40,6 +42,7 @@ impl ApiError {
             status,
             code,
             detail: detail.into(),
+            retry_after: None,
         }
     }
 
@@ -49,6 +52,23 @@ impl ApiError {
 
     pub fn unauthenticated(detail: impl Into<String>) -> Self {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
+    }
+
+    /// A login refused by the throttle: 429 with `Retry-After`.
+    pub fn too_many_attempts(refusal: crate::throttle::TooManyAttempts) -> Self {
+        ApiError {
+            retry_after: Some(refusal.retry_after_secs),
+            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", refusal.message())
+        }
+    }
+}
+
+impl From<crate::login::Refused> for ApiError {
+    fn from(r: crate::login::Refused) -> Self {
+        match r {
+            crate::login::Refused::Throttled(t) => ApiError::too_many_attempts(t),
+            crate::login::Refused::Core(e) => e.into(),
+        }
     }
 }
 
@@ -76,6 +96,7 @@ impl From<Error> for ApiError {
             status,
             code: e.code(),
             detail: e.to_string(),
+            retry_after: None,
         }
     }
 }
@@ -94,6 +115,11 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

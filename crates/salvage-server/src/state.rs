@@ -10,6 +10,8 @@ pub struct AppState {
     pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
     /// Chunked uploads of the infoRouter face that are under way.
     pub uploads: Arc<crate::inforouter::Uploads>,
+    /// Failed logins of this server, for throttling.
+    pub logins: Arc<crate::throttle::LoginThrottle>,
 }
 
 /// Request limits, all configurable.
@@ -24,6 +26,8 @@ pub struct Limits {
     pub max_upload_bytes: u64,
     /// Longest a request may take (uploads and downloads excepted: they stream).
     pub request_timeout: std::time::Duration,
+    /// When repeated failed logins are refused (see `throttle`).
+    pub login: crate::throttle::ThrottlePolicy,
 }
 
 impl Default for Limits {
@@ -33,6 +37,7 @@ impl Default for Limits {
             max_soap_bytes: 48 * 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(60),
+            login: Default::default(),
         }
     }
 }

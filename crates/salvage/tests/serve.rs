@@ -191,3 +191,191 @@ async fn a_stop_lets_requests_in_flight_finish() {
     let listing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(listing[0]["size"], 6000);
 }
+
+/// Tickets, tokens and passwords travel in JSON bodies, query strings, forms, SOAP bodies and
+/// headers, HTTP Basic and cookies; none of them may reach the log, even at debug level.
+#[tokio::test]
+async fn secrets_never_reach_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    let file = std::fs::File::create(&log).unwrap();
+    let data = dir.path().join("data");
+    let admin_password = "Admin-Secret-Passw0rd";
+    let server = serve_logging(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
+        &[("SALVAGE_ADMIN_PASSWORD", admin_password), ("RUST_LOG", "debug")],
+        Stdio::from(file),
+    );
+    let base = &server.base;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let wrong_password = "Wrong-Secret-Guess";
+    assert_eq!(login(base, "admin", wrong_password).await.status(), 401);
+    let session: serde_json::Value = login(base, "admin", admin_password).await.json().await.unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+
+    // REST: bearer header, a token in the query string, the session cookie.
+    // Every route must exist; Scene7 answers faults (a wrong password) with a 500.
+    let ok = |r: reqwest::Response| assert_ne!(r.status(), 404, "{}", r.url());
+    ok(http
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .get(format!("{base}/api/v1/trash?access_token={token}"))
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .get(format!("{base}/api/v1/me"))
+        .header("cookie", format!("salvage_session={token}"))
+        .send()
+        .await
+        .unwrap());
+
+    // infoRouter: a login in the query string, the ticket in the query, a form, a SOAP body and
+    // a cookie.
+    let text = http
+        .get(format!(
+            "{base}/srv.asmx/AuthenticateUser?UID=admin&PWD={admin_password}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let ticket = text
+        .split("ticket=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    ok(http
+        .get(format!(
+            "{base}/srv.asmx/GetRecycleBinContent?AuthenticationTicket={ticket}"
+        ))
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .post(format!("{base}/srv.asmx/GetRecycleBinContent"))
+        .form(&[("AuthenticationTicket", ticket.as_str())])
+        .send()
+        .await
+        .unwrap());
+    let soap = format!(
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><GetRecycleBinContent xmlns=\"http://tempuri.org/\"><AuthenticationTicket>{ticket}</AuthenticationTicket></GetRecycleBinContent></soap:Body></soap:Envelope>"
+    );
+    ok(http
+        .post(format!("{base}/srv.asmx"))
+        .header("content-type", "text/xml; charset=utf-8")
+        .header("SOAPAction", "\"http://tempuri.org/GetRecycleBinContent\"")
+        .body(soap)
+        .send()
+        .await
+        .unwrap());
+    ok(http
+        .get(format!("{base}/srv.asmx/isValidTicket"))
+        .header("cookie", format!("ticket={ticket}"))
+        .send()
+        .await
+        .unwrap());
+
+    // Scene7: the password in the authHeader, in HTTP Basic, and a wrong one.
+    for password in [admin_password, wrong_password] {
+        let envelope = format!(
+            "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Header><authHeader xmlns=\"http://www.scene7.com/IpsApi/xsd\"><user>admin</user><password>{password}</password></authHeader></soapenv:Header><soapenv:Body><getUserInfoParam xmlns=\"http://www.scene7.com/IpsApi/xsd/2008-01-15\"/></soapenv:Body></soapenv:Envelope>"
+        );
+        ok(http
+            .post(format!("{base}/scene7/services/IpsApiService"))
+            .header("content-type", "text/xml; charset=UTF-8")
+            .body(envelope)
+            .send()
+            .await
+            .unwrap());
+    }
+    let envelope = "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body><getUserInfoParam xmlns=\"http://www.scene7.com/IpsApi/xsd/2008-01-15\"/></soapenv:Body></soapenv:Envelope>";
+    ok(http
+        .post(format!("{base}/scene7/services/IpsApiService"))
+        .basic_auth("admin", Some(admin_password))
+        .header("content-type", "text/xml; charset=UTF-8")
+        .body(envelope)
+        .send()
+        .await
+        .unwrap());
+
+    // The web pages: the sign-in form, the session cookie, a form token in a query string.
+    let res = http
+        .post(format!("{base}/login"))
+        .form(&[("login", "admin"), ("password", admin_password), ("tenant", "")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let web_ticket = cookie.trim_start_matches("salvage_session=").to_owned();
+    let page = http
+        .get(format!("{base}/trash"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    ok(http
+        .post(format!("{base}/browse/1/upload?csrf={csrf}"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap());
+
+    assert!(server.stop().success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    // The log did record these requests (so the test looks at the right output).
+    assert!(text.contains("/srv.asmx/GetRecycleBinContent"), "{text}");
+    assert!(text.contains("\"level\":\"DEBUG\""), "debug lines are on: {text}");
+    let lower = text.to_lowercase();
+    for (what, secret) in [
+        ("REST token", token.as_str()),
+        ("infoRouter ticket", ticket.as_str()),
+        ("web session ticket", web_ticket.as_str()),
+        ("form token", csrf.as_str()),
+        ("password", admin_password),
+        ("wrong password", wrong_password),
+    ] {
+        assert!(
+            !lower.contains(&secret.to_lowercase()),
+            "the {what} {secret} is in the log:\n{}",
+            text.lines()
+                .filter(|l| l.to_lowercase().contains(&secret.to_lowercase()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}

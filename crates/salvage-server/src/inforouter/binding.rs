@@ -51,6 +51,8 @@ pub struct Call {
     files: Vec<(String, bytes::Bytes)>,
     /// The `ticket` cookie, used where a ticket parameter is optional.
     pub cookie_ticket: Option<String>,
+    /// Who sent it, for the login throttle.
+    pub client: crate::login::ClientAddr,
 }
 
 impl Call {
@@ -61,7 +63,14 @@ impl Call {
             params,
             files: Vec::new(),
             cookie_ticket: cookie(headers, "ticket"),
+            client: Default::default(),
         }
+    }
+
+    /// The same call, sent from `client`.
+    pub fn sent_by(mut self, client: crate::login::ClientAddr) -> Self {
+        self.client = client;
+        self
     }
 
     /// The same call with the file parts of a multipart form.

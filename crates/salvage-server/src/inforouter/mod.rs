@@ -16,6 +16,7 @@ mod xml;
 
 pub use upload::Uploads;
 
+use crate::login::ClientAddr;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -132,6 +133,7 @@ fn pairs(encoded: &str) -> Result<Vec<(String, String)>, Box<Response>> {
 
 async fn http_get(
     State(state): State<AppState>,
+    client: ClientAddr,
     Path(operation): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -143,12 +145,13 @@ async fn http_get(
         Ok(p) => p,
         Err(r) => return *r,
     };
-    let call = Call::new(operation, Binding::Get, params, &headers);
+    let call = Call::new(operation, Binding::Get, params, &headers).sent_by(client);
     call.respond(run(&state, &call).await)
 }
 
 async fn http_post(
     State(state): State<AppState>,
+    client: ClientAddr,
     Path(operation): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -181,6 +184,7 @@ async fn http_post(
             "Request format is invalid: the HTTP POST binding takes application/x-www-form-urlencoded or multipart/form-data.",
         );
     };
+    let call = call.sent_by(client);
     call.respond(run(&state, &call).await)
 }
 
@@ -212,7 +216,7 @@ async fn multipart(headers: &HeaderMap, body: Bytes) -> Result<binding::Fields, 
     Ok((params, files))
 }
 
-async fn soap(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn soap(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Bytes) -> Response {
     let Some((version, action)) = binding::soap_request(&headers) else {
         return binding::exception(
             "InvalidOperationException",
@@ -220,7 +224,10 @@ async fn soap(State(state): State<AppState>, headers: HeaderMap, body: Bytes) ->
         );
     };
     match binding::read_soap(&body, version, action, &headers, known) {
-        Ok(call) => call.respond(run(&state, &call).await),
+        Ok(call) => {
+            let call = call.sent_by(client);
+            call.respond(run(&state, &call).await)
+        }
         Err(response) => *response,
     }
 }

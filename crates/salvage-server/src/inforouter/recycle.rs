@@ -374,6 +374,9 @@ pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> Node {
     };
     match state.repo.empty(&actor, false).await {
         Ok(_) => Node::ok("response"),
+        // A role that may not work the trash is refused like any other missing right, not
+        // reported as a failure of the server.
+        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied.", 4030),
         Err(e) => system_error("response", &e),
     }
 }

@@ -4,8 +4,10 @@
 
 use super::faults::{self, Fault};
 use super::{handles, is_ips_namespace};
+use crate::login::{check_credentials, ClientAddr, Refused};
 use crate::soap::Element;
 use crate::state::AppState;
+use crate::throttle::TooManyAttempts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 use salvage_core::model::{Actor, Role, Tenant, User};
@@ -19,6 +21,8 @@ pub struct RequestOptions {
     pub gzip: Option<bool>,
     /// `authHeader/faultHttpStatusCode`: the HTTP status of faults (Flash clients ask for 200).
     pub fault_status: Option<u16>,
+    /// Who sent the request, for the login throttle.
+    pub client: ClientAddr,
 }
 
 impl RequestOptions {
@@ -67,20 +71,33 @@ fn basic(headers: &HeaderMap) -> Option<(String, String)> {
     Some((user.to_owned(), password.to_owned()))
 }
 
-/// Checks the credentials. IPS answers a missing or wrong login with a fault, never with 401.
-pub async fn authenticate(state: &AppState, credentials: Option<&(String, String)>) -> Result<User, Fault> {
-    let Some((user, password)) = credentials else {
+/// Checks the credentials. IPS answers a missing or wrong login with a fault, never with 401;
+/// after repeated failures the credentials are refused without being checked, with the same
+/// fault and how long to wait.
+pub async fn authenticate(state: &AppState, options: &RequestOptions) -> Result<User, Fault> {
+    let Some((user, password)) = &options.credentials else {
         return Err(Fault::authentication(
             faults::NO_CREDENTIALS,
             "The request could not be authenticated: no credentials were sent",
         ));
     };
-    state.repo.check_login(user, password).await.map_err(|e| match e {
-        Error::PermissionDenied(_) => {
-            Fault::authentication(faults::INVALID_USER, "Invalid user: the account is disabled")
-        }
-        e => Fault::from_core(&e, "user"),
-    })
+    check_credentials(state, options.client, user, password)
+        .await
+        .map_err(|e| match e {
+            Refused::Core(Error::PermissionDenied(_)) => {
+                Fault::authentication(faults::INVALID_USER, "Invalid user: the account is disabled")
+            }
+            Refused::Core(e) => Fault::from_core(&e, "user"),
+            Refused::Throttled(t) => throttled(t),
+        })
+}
+
+/// The fault of a login the throttle refused.
+pub fn throttled(t: TooManyAttempts) -> Fault {
+    Fault::authentication(
+        faults::INVALID_CREDENTIALS,
+        format!("Invalid username/password: {}", t.message()),
+    )
 }
 
 /// Which roles may run an operation (spec §8.2, with the recommendations of §8.2 and §18).

@@ -20,6 +20,7 @@ mod upload;
 mod wsdl;
 mod xml;
 
+use crate::login::ClientAddr;
 use crate::soap::{self, SoapVersion};
 use crate::state::AppState;
 use auth::{Access, RequestOptions};
@@ -86,6 +87,7 @@ pub struct Call<'a> {
     pub op: &'static Operation,
     pub params: Params<'a>,
     pub user: User,
+    pub client: ClientAddr,
 }
 
 impl Call<'_> {
@@ -167,7 +169,12 @@ fn fault_response(version: SoapVersion, options: &RequestOptions, fault: &Fault)
 }
 
 /// `POST /scene7/services/IpsApiService`.
-async fn service(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+async fn service(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     // Until the envelope is read, its version is what the content type suggests.
     let guessed = match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         Some(ct) if ct.trim_start().to_ascii_lowercase().starts_with("application/soap+xml") => SoapVersion::V12,
@@ -189,7 +196,10 @@ async fn service(State(state): State<AppState>, headers: HeaderMap, body: Result
         Err(e) => return refuse(guessed, e.to_string()),
     };
     let version = envelope.version;
-    let options = RequestOptions::read(&envelope.headers, &headers);
+    let options = RequestOptions {
+        client,
+        ..RequestOptions::read(&envelope.headers, &headers)
+    };
     let request = &envelope.body;
     let namespace = match request.namespace.as_deref() {
         Some(ns) if is_ips_namespace(ns) => ns,
@@ -201,7 +211,7 @@ async fn service(State(state): State<AppState>, headers: HeaderMap, body: Result
             return fault_response(version, &options, &Fault::ips(faults::INVALID_REQUEST_XML, why));
         }
     };
-    let user = match auth::authenticate(&state, options.credentials.as_ref()).await {
+    let user = match auth::authenticate(&state, &options).await {
         Ok(u) => u,
         Err(f) => return fault_response(version, &options, &f),
     };
@@ -219,6 +229,7 @@ async fn service(State(state): State<AppState>, headers: HeaderMap, body: Result
         op,
         params: Params(request),
         user,
+        client,
     };
     match run(&call).await {
         Ok(reply) => {

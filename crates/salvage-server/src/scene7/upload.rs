@@ -83,11 +83,15 @@ struct Job {
 /// `uploadPostParam` document), then one or more files.
 pub async fn servlet(
     State(state): State<AppState>,
+    client: crate::login::ClientAddr,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let mut job = Job {
-        options: RequestOptions::read(&[], &headers),
+        options: RequestOptions {
+            client,
+            ..RequestOptions::read(&[], &headers)
+        },
         params: None,
     };
     match receive(&state, &headers, multipart, &mut job).await {
@@ -117,7 +121,10 @@ async fn receive(
             "auth" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
                 let doc = read_document(text.as_bytes()).map_err(bad_request)?;
-                job.options = RequestOptions::read(std::slice::from_ref(&doc), headers);
+                job.options = RequestOptions {
+                    client: job.options.client,
+                    ..RequestOptions::read(std::slice::from_ref(&doc), headers)
+                };
             }
             "uploadParams" | "uploadPostParams" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
@@ -162,7 +169,7 @@ async fn receive(
 /// Authenticates the caller and reads the job's parameters: its company, handle, destination
 /// folder names and whether existing assets are overwritten.
 async fn open(state: &AppState, job: &Job) -> Result<(Company, String, Vec<String>, bool), Fault> {
-    let user = auth::authenticate(state, job.options.credentials.as_ref()).await?;
+    let user = auth::authenticate(state, &job.options).await?;
     let doc = job.params.as_ref().ok_or_else(|| Fault::missing("uploadParams"))?;
     let params = Params(doc);
     let company = auth::company(

@@ -2,6 +2,7 @@
 
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
+use crate::login::{open_session, ClientAddr, Refused};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -60,11 +61,28 @@ pub struct LoginForm {
     tenant: String,
 }
 
-pub async fn login(State(state): State<AppState>, Form(form): Form<LoginForm>) -> Response {
+/// After repeated failures the sign-in is refused for a while without checking the password
+/// (429, with `Retry-After`).
+pub async fn login(State(state): State<AppState>, client: ClientAddr, Form(form): Form<LoginForm>) -> Response {
     let tenant = Some(form.tenant.trim()).filter(|t| !t.is_empty());
-    match state.repo.login(tenant, form.login.trim(), &form.password).await {
+    match open_session(&state, client, tenant, form.login.trim(), &form.password).await {
         Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket))], Redirect::to("/")).into_response(),
-        Err(e) => {
+        Err(Refused::Throttled(t)) => {
+            let again = LoginPage {
+                error: Some(format!(
+                    "Too many failed attempts to sign in. Wait {} seconds, then try again.",
+                    t.retry_after_secs
+                )),
+                login: form.login,
+                tenant: form.tenant,
+            };
+            let mut response = page(again, StatusCode::TOO_MANY_REQUESTS);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, t.retry_after_secs.into());
+            response
+        }
+        Err(Refused::Core(e)) => {
             let error = match e {
                 Error::AuthenticationFailed => {
                     "The user name or password is wrong. Check them and try again.".to_owned()

@@ -8,6 +8,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use salvage_core::model::Actor;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 pub const COOKIE: &str = "salvage_session";
 
@@ -53,11 +54,9 @@ pub struct Viewer {
 impl Viewer {
     /// Whether a submitted form carries this session's token.
     pub fn check(&self, token: &str) -> bool {
-        // Both sides are public-length hex; comparing all bytes keeps the time independent of
-        // where they differ.
-        let expected = self.csrf.as_bytes();
-        let given = token.as_bytes();
-        expected.len() == given.len() && expected.iter().zip(given).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        // In constant time, so the time taken does not tell how much of a guess was right (the
+        // length is public: every token has 32 hex digits).
+        bool::from(self.csrf.as_bytes().ct_eq(token.as_bytes()))
     }
 }
 
@@ -91,6 +90,29 @@ mod tests {
         assert_eq!(session_cookie(&headers).as_deref(), Some("abc"));
         headers.insert(header::COOKIE, "salvage_session=".parse().unwrap());
         assert_eq!(session_cookie(&headers), None);
+    }
+
+    #[test]
+    fn only_the_sessions_own_token_passes() {
+        let viewer = Viewer {
+            actor: Actor {
+                user_id: 1,
+                username: "u".into(),
+                tenant_id: 1,
+                role: salvage_core::model::Role::IpsUser,
+                groups: vec![],
+                is_admin: false,
+            },
+            ticket: "t1".into(),
+            username: "u".into(),
+            tenant: "default".into(),
+            is_admin: false,
+            csrf: csrf_token("t1"),
+        };
+        assert!(viewer.check(&csrf_token("t1")));
+        assert!(!viewer.check(&csrf_token("t2")));
+        assert!(!viewer.check(&csrf_token("t1")[..31]));
+        assert!(!viewer.check(""));
     }
 
     #[test]

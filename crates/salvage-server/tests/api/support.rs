@@ -51,6 +51,13 @@ pub async fn start_with(limits: Limits) -> Server {
     }
 }
 
+impl Server {
+    /// Where the server keeps its database and blobs.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {

@@ -5,7 +5,7 @@ use super::demo;
 use crate::cli::{Cli, ServeArgs, DEFAULT_DATA_DIR};
 use crate::open;
 use anyhow::{Context, Result};
-use salvage_server::Limits;
+use salvage_server::{Limits, ThrottlePolicy};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +25,12 @@ pub struct FileConfig {
     pub request_timeout_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,
     pub log_format: Option<crate::cli::LogFormat>,
+    /// Failed logins in a row before an account is refused for a while (0: never).
+    pub login_account_failures: Option<u32>,
+    /// Failed logins in a row before a client address is refused for a while (0: never).
+    pub login_address_failures: Option<u32>,
+    /// The first lockout after too many failures; each further failure doubles it.
+    pub login_lockout_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -52,6 +58,14 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         request_timeout: file
             .request_timeout_secs
             .map_or(defaults.request_timeout, Duration::from_secs),
+        login: ThrottlePolicy {
+            account_failures: file.login_account_failures.unwrap_or(defaults.login.account_failures),
+            address_failures: file.login_address_failures.unwrap_or(defaults.login.address_failures),
+            lockout: file.login_lockout_secs.map_or(defaults.login.lockout, |s| {
+                chrono::Duration::seconds(s.min(86_400) as i64)
+            }),
+            ..defaults.login.clone()
+        },
     };
     let sweep_every = Duration::from_secs(file.sweep_interval_secs.unwrap_or(300).max(1));
 
