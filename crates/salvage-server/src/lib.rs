@@ -4,6 +4,8 @@
 //! the operational endpoints.
 
 mod auth;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inforouter;
 mod jobs;
 pub mod ops;

@@ -66,6 +66,11 @@ impl Call {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// The parameter names, as the client sent them.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|(k, _)| k.as_str())
+    }
+
     /// The ticket from `AuthenticationTicket`, else the `ticket` cookie.
     pub fn ticket(&self) -> Option<&str> {
         let given = self.param("AuthenticationTicket").trim();

@@ -6,6 +6,8 @@ mod auth;
 mod binding;
 mod documents;
 mod folders;
+#[doc(hidden)]
+pub(crate) mod fuzzing;
 mod recycle;
 mod security;
 mod settings;

@@ -116,18 +116,11 @@ async fn receive(
         match field.name().unwrap_or_default() {
             "auth" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
-                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
-                job.options = RequestOptions::read(std::slice::from_ref(&doc), headers);
+                job.options = auth_part(&text, headers)?;
             }
             "uploadParams" | "uploadPostParams" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
-                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
-                if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
-                    return Err(bad_request(
-                        "uploadParams must be an uploadPostParam document in an IPS namespace",
-                    ));
-                }
-                job.params = Some(doc);
+                job.params = Some(params_part(&text)?);
             }
             _ if field.file_name().is_some() => {
                 if ready.is_none() {
@@ -157,6 +150,23 @@ async fn receive(
         .and_then(|p| p.namespace.clone())
         .unwrap_or_else(|| UNVERSIONED_NS.to_owned());
     Ok(Out::new("uploadPostReturn").field("jobHandle", handle).render(&ns))
+}
+
+/// The `auth` part: an `authHeader` document.
+pub(super) fn auth_part(text: &str, headers: &HeaderMap) -> Result<RequestOptions, Fault> {
+    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+    Ok(RequestOptions::read(std::slice::from_ref(&doc), headers))
+}
+
+/// The `uploadParams` part: an `uploadPostParam` document in an IPS namespace.
+pub(super) fn params_part(text: &str) -> Result<Element, Fault> {
+    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+    if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
+        return Err(bad_request(
+            "uploadParams must be an uploadPostParam document in an IPS namespace",
+        ));
+    }
+    Ok(doc)
 }
 
 /// Authenticates the caller and reads the job's parameters: its company, handle, destination
