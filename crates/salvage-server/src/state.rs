@@ -24,6 +24,11 @@ pub struct Limits {
     pub max_upload_bytes: u64,
     /// Longest a request may take (uploads and downloads excepted: they stream).
     pub request_timeout: std::time::Duration,
+    /// Longest a client may take to send a request's headers; it is then disconnected.
+    pub header_read_timeout: std::time::Duration,
+    /// Longest a client may pause while sending a request's body; the request then fails
+    /// with the face's own error. (Uploads of any length go on while data keeps coming.)
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -33,6 +38,8 @@ impl Default for Limits {
             max_soap_bytes: 48 * 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(60),
+            header_read_timeout: std::time::Duration::from_secs(30),
+            body_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

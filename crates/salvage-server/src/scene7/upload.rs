@@ -18,6 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use salvage_core::Error;
+use std::sync::{Arc, Mutex};
 use tokio_util::io::StreamReader;
 
 pub const OPERATIONS: &[Operation] = &[Operation {
@@ -256,12 +257,19 @@ async fn store(
         Err(Error::NotFound(_)) => free_name(state, company, &name).await?,
         Err(e) => return Err(Fault::from_core(&e, "fileName")),
     };
-    let stream = field.map_err(std::io::Error::other);
+    // A part that cannot be read (too large, cut short, or too slow to arrive) is the client's
+    // fault, not the server's: remember why, to answer it as such.
+    let unreadable = Arc::new(Mutex::new(None));
+    let why = unreadable.clone();
+    let stream = field.map_err(move |e| {
+        *why.lock().expect("unreadable lock") = Some(e.body_text());
+        std::io::Error::other(e)
+    });
     let mut reader = Box::pin(StreamReader::new(stream));
-    state
-        .repo
-        .upload(actor, parent.id, &name, &mut reader)
-        .await
-        .map_err(|e| Fault::from_core(&e, "asset"))?;
+    let stored = state.repo.upload(actor, parent.id, &name, &mut reader).await;
+    if let Some(why) = unreadable.lock().expect("unreadable lock").take() {
+        return Err(bad_request(why));
+    }
+    stored.map_err(|e| Fault::from_core(&e, "asset"))?;
     Ok(())
 }

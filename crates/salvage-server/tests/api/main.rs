@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP server: the real server on a free loopback port, a real client.
 
 mod admin;
+mod hostile;
 mod inforouter;
 mod inforouter_admin;
 mod inforouter_documents;
