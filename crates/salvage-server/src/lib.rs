@@ -4,6 +4,9 @@
 //! the operational endpoints.
 
 mod auth;
+mod connections;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inforouter;
 mod jobs;
 pub mod login;
@@ -50,6 +53,9 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .merge(web::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .fallback(ops::not_found)
+        // A client that stops sending its body fails its request (each face says so its own way)
+        // instead of holding the connection.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(state.limits.body_read_timeout))
         // Layers wrap what was added before them: the 408 of the API's timeout (see
         // `rest::router`) is turned into a problem and counted like any other response.
         .layer(axum::middleware::from_fn(ops::explain_timeout))
@@ -70,14 +76,25 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes; requests in flight then finish. Each
-/// request knows its connection's peer address (`login::ClientAddr`).
+/// Serves `app` on `listener` until `shutdown` completes; requests in flight then finish. The
+/// default timeouts of `Limits` apply to slow clients; see `serve_with`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, app, &Limits::default(), shutdown).await
+}
+
+/// `serve` with the connection timeouts of `limits`: a client that takes longer than
+/// `header_read_timeout` to send a request's headers is disconnected, so slow clients cannot
+/// hold connections open for free (the body's own timeout is a layer of `app`).
+pub fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: &Limits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> impl Future<Output = std::io::Result<()>> + Send + 'static {
     ops::recorder();
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    connections::serve(listener, app, limits.header_read_timeout, shutdown)
 }

@@ -96,6 +96,19 @@ pub async fn explain_timeout(request: Request, next: Next) -> Response {
     response
 }
 
+/// Whether a body could not be read because the client paused longer than the body read
+/// timeout allows (the error comes wrapped in the extractor's rejection).
+pub(crate) fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// A plain-text 404 for paths that match no route, in the API's problem format.
 pub async fn not_found(request: Request<Body>) -> Response {
     ApiError::new(

@@ -28,6 +28,11 @@ pub struct Limits {
     pub request_timeout: std::time::Duration,
     /// When repeated failed logins are refused (see `throttle`).
     pub login: crate::throttle::ThrottlePolicy,
+    /// Longest a client may take to send a request's headers; it is then disconnected.
+    pub header_read_timeout: std::time::Duration,
+    /// Longest a client may pause while sending a request's body; the request then fails
+    /// with the face's own error. (Uploads of any length go on while data keeps coming.)
+    pub body_read_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -38,6 +43,8 @@ impl Default for Limits {
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(60),
             login: Default::default(),
+            header_read_timeout: std::time::Duration::from_secs(30),
+            body_read_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

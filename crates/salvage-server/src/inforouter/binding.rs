@@ -5,6 +5,7 @@
 use super::xml::Node;
 use crate::soap::{self, FaultCode, ReadError, SoapVersion};
 use axum::body::Body;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -95,6 +96,11 @@ impl Call {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The parameter names, as the client sent them.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|(k, _)| k.as_str())
     }
 
     /// The ticket from `AuthenticationTicket`, else the `ticket` cookie.
@@ -199,6 +205,35 @@ pub fn exception(kind: &str, message: &str) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    response
+}
+
+/// The answer to a body that could not be read, too large or too slow to arrive, in the
+/// binding's form: a SOAP fault, or the exception of the GET/POST bindings.
+pub fn unreadable(binding: Binding, rejection: &BytesRejection) -> Response {
+    let (status, why) = if crate::ops::body_timed_out(rejection) {
+        (
+            StatusCode::REQUEST_TIMEOUT,
+            "The request body stopped arriving.".to_owned(),
+        )
+    } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Maximum request length exceeded.".to_owned(),
+        )
+    } else {
+        (rejection.status(), rejection.body_text())
+    };
+    let mut response = match binding {
+        Binding::Soap(version) => soap_fault(
+            version,
+            status,
+            FaultCode::Client,
+            &format!("Server was unable to read request. ---> {why}"),
+        ),
+        Binding::Get | Binding::Post => exception("Web.HttpException", &why),
+    };
+    *response.status_mut() = status;
     response
 }
 

@@ -320,7 +320,7 @@ async fn download_document(state: &AppState, call: &Call) -> Node {
 
 /// One version in infoRouter's internal numbering, where version n is `n × 1,000,000` and `0` is
 /// the latest. A plain small number (`2`) is taken as the version itself, as people write it.
-fn version_number(raw: &str, latest: i64) -> Option<i64> {
+pub(super) fn version_number(raw: &str, latest: i64) -> Option<i64> {
     let n: i64 = raw.trim().parse().ok()?;
     match n {
         0 => Some(latest),

@@ -6,6 +6,8 @@ mod auth;
 mod binding;
 mod documents;
 mod folders;
+#[doc(hidden)]
+pub(crate) mod fuzzing;
 mod recycle;
 mod security;
 mod settings;
@@ -19,6 +21,7 @@ pub use upload::Uploads;
 use crate::login::ClientAddr;
 use crate::state::AppState;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
@@ -154,11 +157,15 @@ async fn http_post(
     client: ClientAddr,
     Path(operation): Path<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     if let Err(r) = http_operation(&operation) {
         return *r;
     }
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return binding::unreadable(Binding::Post, &e),
+    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -216,12 +223,21 @@ async fn multipart(headers: &HeaderMap, body: Bytes) -> Result<binding::Fields, 
     Ok((params, files))
 }
 
-async fn soap(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Bytes) -> Response {
+async fn soap(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let Some((version, action)) = binding::soap_request(&headers) else {
         return binding::exception(
             "InvalidOperationException",
             "Request format is unrecognized: send SOAP 1.1 (text/xml) or SOAP 1.2 (application/soap+xml).",
         );
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return binding::unreadable(Binding::Soap(version), &e),
     };
     match binding::read_soap(&body, version, action, &headers, known) {
         Ok(call) => {

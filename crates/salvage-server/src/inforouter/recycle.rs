@@ -93,11 +93,19 @@ pub fn parse_handler(s: &str) -> Option<Handler> {
     Some(Handler { document, record })
 }
 
-fn handler_of(r: &TrashRecord) -> String {
-    match r.kind {
-        NodeKind::Document => format!("D{}", r.id),
-        _ => format!("F{}", r.id),
+impl std::fmt::Display for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let prefix = if self.document { 'D' } else { 'F' };
+        write!(f, "{prefix}{}", self.record)
     }
+}
+
+fn handler_of(r: &TrashRecord) -> String {
+    Handler {
+        document: r.kind == NodeKind::Document,
+        record: r.id,
+    }
+    .to_string()
 }
 
 fn not_in_bin(document: bool) -> &'static str {

@@ -122,7 +122,8 @@ fn right_node(node: Node, right: Right) -> Node {
 }
 
 /// The tenant's group and user names, to write and read access lists by name.
-struct Names {
+#[derive(Default)]
+pub(super) struct Names {
     groups: Vec<(i64, String)>,
     users: Vec<(i64, String)>,
 }
@@ -167,7 +168,7 @@ impl Names {
 
 /// Reads `<AccessList>`: `Right` clamped to 0–6 as documented, groups and users by name (the
 /// `DomainName` or `Domain` attribute is accepted and not needed: names are unique per tenant).
-fn parse_access_list(xml: &str, names: &Names) -> Result<Vec<AclEntry>, String> {
+pub(super) fn parse_access_list(xml: &str, names: &Names) -> Result<Vec<AclEntry>, String> {
     let root = read_document(xml.as_bytes()).map_err(|_| "Invalid XML".to_owned())?;
     if !root.name.eq_ignore_ascii_case("AccessList") {
         return Err("Invalid XML".to_owned());

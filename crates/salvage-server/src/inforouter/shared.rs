@@ -77,6 +77,7 @@ pub(super) async fn folder_at(state: &AppState, actor: &Actor, path: &str) -> Op
 }
 
 /// Why a document path does not name a document.
+#[derive(Debug)]
 pub(super) enum Missing {
     NotFound,
     BadIdentifier,
@@ -86,13 +87,8 @@ pub(super) enum Missing {
 /// its path, so the caller's right to see the document is checked the same way.
 pub(super) async fn document_at(state: &AppState, actor: &Actor, path: &str) -> Result<Item, Missing> {
     let path = path.trim();
-    let path = if let Some(short) = path.strip_prefix('~') {
-        let rest = short
-            .strip_prefix('D')
-            .or_else(|| short.strip_prefix('d'))
-            .ok_or(Missing::BadIdentifier)?;
-        let digits = rest.split_once('.').map_or(rest, |(id, _)| id);
-        let id: i64 = digits.parse().map_err(|_| Missing::BadIdentifier)?;
+    let path = if let Some(id) = short_id(path) {
+        let id = id?;
         let node = state.repo.node(actor, id).await.map_err(|_| Missing::NotFound)?;
         state.repo.path_of(actor, &node).await.map_err(|_| Missing::NotFound)?
     } else {
@@ -102,6 +98,16 @@ pub(super) async fn document_at(state: &AppState, actor: &Actor, path: &str) -> 
         Ok(n) if n.kind == NodeKind::Document => Ok(n),
         _ => Err(Missing::NotFound),
     }
+}
+
+/// The document id of a short id (`~D1051`, `~D1051.pdf`), `None` for a full path.
+pub(super) fn short_id(path: &str) -> Option<Result<i64, Missing>> {
+    let short = path.trim().strip_prefix('~')?;
+    let Some(rest) = short.strip_prefix('D').or_else(|| short.strip_prefix('d')) else {
+        return Some(Err(Missing::BadIdentifier));
+    };
+    let digits = rest.split_once('.').map_or(rest, |(id, _)| id);
+    Some(digits.parse().map_err(|_| Missing::BadIdentifier))
 }
 
 /// Every live child of a container, by name.

@@ -54,10 +54,16 @@ pub async fn upload(
     // Count as the bytes arrive, so a body without Content-Length cannot exceed the limit either.
     let seen = Arc::new(AtomicU64::new(0));
     let exceeded = Arc::new(AtomicBool::new(false));
-    let (counter, flag) = (seen.clone(), exceeded.clone());
+    let timed_out = Arc::new(AtomicBool::new(false));
+    let (counter, flag, late) = (seen.clone(), exceeded.clone(), timed_out.clone());
     let stream = body
         .into_data_stream()
-        .map_err(std::io::Error::other)
+        .map_err(move |e| {
+            if crate::ops::body_timed_out(&e) {
+                late.store(true, Ordering::Relaxed);
+            }
+            std::io::Error::other(e)
+        })
         .and_then(move |chunk| {
             let total = counter.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64;
             let over = total > max;
@@ -72,6 +78,13 @@ pub async fn upload(
     let result = state.repo.upload(&actor, folder, &q.name, &mut reader).await;
     if exceeded.load(Ordering::Relaxed) {
         return Err(too_large(max));
+    }
+    if timed_out.load(Ordering::Relaxed) {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the upload stopped arriving; send it without pausing",
+        ));
     }
     let (node, version) = result?;
     let path = state.repo.path_of(&actor, &node).await?;

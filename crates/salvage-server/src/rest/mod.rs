@@ -5,6 +5,8 @@ mod admin;
 mod audit;
 mod content;
 mod extract;
+#[doc(hidden)]
+pub(crate) mod fuzzing;
 mod nodes;
 mod sessions;
 pub(crate) mod trash;

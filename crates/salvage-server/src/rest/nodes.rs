@@ -207,7 +207,7 @@ fn entry_view(e: &AclEntry) -> AclEntryView {
     }
 }
 
-fn entry(v: &AclEntryView) -> ApiResult<AclEntry> {
+pub(super) fn entry(v: &AclEntryView) -> ApiResult<AclEntry> {
     let principal = match (v.principal.as_str(), v.id) {
         ("anonymous", _) => Principal::Anonymous,
         ("members", _) => Principal::Members,

@@ -43,7 +43,7 @@ pub struct FilterParams {
 }
 
 impl FilterParams {
-    fn to_filter(&self) -> ApiResult<TrashFilter> {
+    pub(super) fn to_filter(&self) -> ApiResult<TrashFilter> {
         let stage = match self.stage.as_deref() {
             None => None,
             Some("user-bin") => Some(Stage::UserBin),
@@ -299,7 +299,7 @@ pub struct RestoreOptionsBody {
 }
 
 impl RestoreOptionsBody {
-    fn to_options(&self) -> ApiResult<RestoreOptions> {
+    pub(super) fn to_options(&self) -> ApiResult<RestoreOptions> {
         let missing_parent = match (self.missing_parent, self.fallback_folder_id) {
             (MissingParentPolicy::Error, _) => MissingParent::Error,
             (MissingParentPolicy::Recreate, _) => MissingParent::Recreate,
@@ -340,7 +340,7 @@ pub struct RestoreRequest {
 }
 
 impl RestoreRequest {
-    fn items(&self) -> ApiResult<Vec<TrashItem>> {
+    pub(super) fn items(&self) -> ApiResult<Vec<TrashItem>> {
         let n = self.items.len() + self.nodes.len();
         if n == 0 {
             return Err(ApiError::bad_request("name at least one trash item in items or nodes"));

@@ -13,6 +13,8 @@ mod batch;
 mod company;
 mod faults;
 mod folders;
+#[doc(hidden)]
+pub(crate) mod fuzzing;
 mod handles;
 mod trash;
 mod tree;
@@ -168,6 +170,63 @@ fn fault_response(version: SoapVersion, options: &RequestOptions, fault: &Fault)
     xml_response(status, version, fault.envelope(version), options.gzip)
 }
 
+/// A SOAP request read up to authentication: its envelope, whose body element is in an IPS
+/// namespace, and its options.
+pub(crate) struct Request {
+    pub envelope: soap::Envelope,
+    pub options: RequestOptions,
+}
+
+/// Reads a request body into its envelope and options, or answers the fault that says why not.
+pub(crate) fn read_request(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Request, Box<Response>> {
+    // Until the envelope is read, its version is what the content type suggests.
+    let guessed = match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        Some(ct) if ct.trim_start().to_ascii_lowercase().starts_with("application/soap+xml") => SoapVersion::V12,
+        _ => SoapVersion::V11,
+    };
+    let refuse = |version, why: String| {
+        Box::new(fault_response(
+            version,
+            &RequestOptions::default(),
+            &Fault::ips(faults::INVALID_REQUEST_XML, why),
+        ))
+    };
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return Err(refuse(
+                guessed,
+                format!("The request could not be read: {}", e.body_text()),
+            ))
+        }
+    };
+    let envelope = match soap::read_envelope(&body) {
+        Ok(e) => e,
+        Err(e) => return Err(refuse(guessed, e.to_string())),
+    };
+    let options = RequestOptions::read(&envelope.headers, headers);
+    let request = &envelope.body;
+    if !request.namespace.as_deref().is_some_and(is_ips_namespace) {
+        let why = format!(
+            "The body element {} is not in an IPS namespace ({UNVERSIONED_NS}[/version])",
+            request.name
+        );
+        return Err(Box::new(fault_response(
+            envelope.version,
+            &options,
+            &Fault::ips(faults::INVALID_REQUEST_XML, why),
+        )));
+    }
+    Ok(Request { envelope, options })
+}
+
+/// The operation a body element (`{op}Param`) calls, if this server serves it.
+pub(crate) fn operation_of(element: &str) -> Option<&'static Operation> {
+    element
+        .strip_suffix("Param")
+        .and_then(|name| operations().find(|o| o.name == name))
+}
+
 /// `POST /scene7/services/IpsApiService`.
 async fn service(
     State(state): State<AppState>,
@@ -175,51 +234,19 @@ async fn service(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    // Until the envelope is read, its version is what the content type suggests.
-    let guessed = match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
-        Some(ct) if ct.trim_start().to_ascii_lowercase().starts_with("application/soap+xml") => SoapVersion::V12,
-        _ => SoapVersion::V11,
+    let Request { envelope, mut options } = match read_request(&headers, body) {
+        Ok(r) => r,
+        Err(response) => return *response,
     };
-    let refuse = |version, why: String| {
-        fault_response(
-            version,
-            &RequestOptions::default(),
-            &Fault::ips(faults::INVALID_REQUEST_XML, why),
-        )
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return refuse(guessed, format!("The request could not be read: {}", e.body_text())),
-    };
-    let envelope = match soap::read_envelope(&body) {
-        Ok(e) => e,
-        Err(e) => return refuse(guessed, e.to_string()),
-    };
+    options.client = client;
     let version = envelope.version;
-    let options = RequestOptions {
-        client,
-        ..RequestOptions::read(&envelope.headers, &headers)
-    };
     let request = &envelope.body;
-    let namespace = match request.namespace.as_deref() {
-        Some(ns) if is_ips_namespace(ns) => ns,
-        _ => {
-            let why = format!(
-                "The body element {} is not in an IPS namespace ({UNVERSIONED_NS}[/version])",
-                request.name
-            );
-            return fault_response(version, &options, &Fault::ips(faults::INVALID_REQUEST_XML, why));
-        }
-    };
+    let namespace = request.namespace.as_deref().unwrap_or(UNVERSIONED_NS);
     let user = match auth::authenticate(&state, &options).await {
         Ok(u) => u,
         Err(f) => return fault_response(version, &options, &f),
     };
-    let op = request
-        .name
-        .strip_suffix("Param")
-        .and_then(|name| operations().find(|o| o.name == name));
-    let Some(op) = op else {
+    let Some(op) = operation_of(&request.name) else {
         // The nearest documented fault for an operation salvage does not serve (spec §16).
         let why = format!("Operation {} is not supported by this server", request.name);
         return fault_response(version, &options, &Fault::ips(faults::EXCEPTION, why));

@@ -18,6 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::TryStreamExt;
 use salvage_core::Error;
+use std::sync::{Arc, Mutex};
 use tokio_util::io::StreamReader;
 
 pub const OPERATIONS: &[Operation] = &[Operation {
@@ -120,21 +121,14 @@ async fn receive(
         match field.name().unwrap_or_default() {
             "auth" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
-                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
                 job.options = RequestOptions {
                     client: job.options.client,
-                    ..RequestOptions::read(std::slice::from_ref(&doc), headers)
+                    ..auth_part(&text, headers)?
                 };
             }
             "uploadParams" | "uploadPostParams" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
-                let doc = read_document(text.as_bytes()).map_err(bad_request)?;
-                if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
-                    return Err(bad_request(
-                        "uploadParams must be an uploadPostParam document in an IPS namespace",
-                    ));
-                }
-                job.params = Some(doc);
+                job.params = Some(params_part(&text)?);
             }
             _ if field.file_name().is_some() => {
                 if ready.is_none() {
@@ -164,6 +158,23 @@ async fn receive(
         .and_then(|p| p.namespace.clone())
         .unwrap_or_else(|| UNVERSIONED_NS.to_owned());
     Ok(Out::new("uploadPostReturn").field("jobHandle", handle).render(&ns))
+}
+
+/// The `auth` part: an `authHeader` document.
+pub(super) fn auth_part(text: &str, headers: &HeaderMap) -> Result<RequestOptions, Fault> {
+    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+    Ok(RequestOptions::read(std::slice::from_ref(&doc), headers))
+}
+
+/// The `uploadParams` part: an `uploadPostParam` document in an IPS namespace.
+pub(super) fn params_part(text: &str) -> Result<Element, Fault> {
+    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+    if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
+        return Err(bad_request(
+            "uploadParams must be an uploadPostParam document in an IPS namespace",
+        ));
+    }
+    Ok(doc)
 }
 
 /// Authenticates the caller and reads the job's parameters: its company, handle, destination
@@ -253,12 +264,19 @@ async fn store(
         Err(Error::NotFound(_)) => free_name(state, company, &name).await?,
         Err(e) => return Err(Fault::from_core(&e, "fileName")),
     };
-    let stream = field.map_err(std::io::Error::other);
+    // A part that cannot be read (too large, cut short, or too slow to arrive) is the client's
+    // fault, not the server's: remember why, to answer it as such.
+    let unreadable = Arc::new(Mutex::new(None));
+    let why = unreadable.clone();
+    let stream = field.map_err(move |e| {
+        *why.lock().expect("unreadable lock") = Some(e.body_text());
+        std::io::Error::other(e)
+    });
     let mut reader = Box::pin(StreamReader::new(stream));
-    state
-        .repo
-        .upload(actor, parent.id, &name, &mut reader)
-        .await
-        .map_err(|e| Fault::from_core(&e, "asset"))?;
+    let stored = state.repo.upload(actor, parent.id, &name, &mut reader).await;
+    if let Some(why) = unreadable.lock().expect("unreadable lock").take() {
+        return Err(bad_request(why));
+    }
+    stored.map_err(|e| Fault::from_core(&e, "asset"))?;
     Ok(())
 }

@@ -19,6 +19,13 @@ pub const SOAP12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
 pub const MAX_DEPTH: usize = 64;
 /// Most elements accepted in one document.
 pub const MAX_ELEMENTS: usize = 200_000;
+/// Most attributes (namespace declarations included) accepted on one element. The XML reader
+/// checks each attribute against the element's earlier ones for duplicates, so the work on one
+/// element grows with the square of its attributes.
+pub const MAX_ATTRIBUTES: usize = 64;
+/// Most namespace declarations in scope at once. Every element's prefix is looked up among
+/// them, so without a bound the work grows with elements times declarations.
+pub const MAX_NAMESPACES: usize = 128;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SoapVersion {

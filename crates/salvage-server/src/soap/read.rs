@@ -1,6 +1,6 @@
 //! Reading untrusted XML into a small element tree.
 
-use super::{SoapVersion, MAX_DEPTH, MAX_ELEMENTS};
+use super::{SoapVersion, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, MAX_NAMESPACES};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -65,6 +65,9 @@ pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
     reader.config_mut().expand_empty_elements = true;
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
+    // The namespace declarations of each open element, and their sum.
+    let mut declared: Vec<usize> = Vec::new();
+    let mut in_scope = 0usize;
     let mut count = 0usize;
     let mut root = None;
     loop {
@@ -89,9 +92,18 @@ pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
                     return Err(ReadError::Malformed("more than one root element".into()));
                 }
                 let namespace = namespace_of(ns)?;
-                stack.push(element(&reader, namespace, &start)?);
+                let (element, declarations) = element(namespace, &start)?;
+                in_scope += declarations;
+                if in_scope > MAX_NAMESPACES {
+                    return Err(ReadError::Refused(format!(
+                        "more than {MAX_NAMESPACES} namespace declarations in scope"
+                    )));
+                }
+                stack.push(element);
+                declared.push(declarations);
             }
             Event::End(_) => {
+                in_scope -= declared.pop().unwrap_or(0);
                 let done = stack
                     .pop()
                     .ok_or_else(|| ReadError::Malformed("unbalanced end tag".into()))?;
@@ -139,18 +151,27 @@ fn namespace_of(ns: ResolveResult) -> Result<Option<String>, ReadError> {
     }
 }
 
-fn element(reader: &NsReader<&[u8]>, namespace: Option<String>, start: &BytesStart) -> Result<Element, ReadError> {
+/// An element from its start tag, and the number of namespaces it declares.
+fn element(namespace: Option<String>, start: &BytesStart) -> Result<(Element, usize), ReadError> {
     let name = std::str::from_utf8(start.local_name().as_ref())
         .map_err(malformed)?
         .to_owned();
     let mut attributes = Vec::new();
-    for attribute in start.attributes() {
+    let mut declarations = 0;
+    for (n, attribute) in start.attributes().enumerate() {
+        if n >= MAX_ATTRIBUTES {
+            return Err(ReadError::Refused(format!(
+                "more than {MAX_ATTRIBUTES} attributes on one element"
+            )));
+        }
         let attribute = attribute.map_err(malformed)?;
         let key = attribute.key;
         if key.as_namespace_binding().is_some() {
+            declarations += 1;
             continue;
         }
-        let (_, local) = reader.resolve_attribute(key);
+        // Attributes are read by local name: their namespace is never needed.
+        let local = key.local_name();
         let value = attribute
             .unescape_value()
             .map_err(|e| ReadError::Refused(format!("entity or character reference not accepted: {e}")))?;
@@ -159,13 +180,14 @@ fn element(reader: &NsReader<&[u8]>, namespace: Option<String>, start: &BytesSta
             value.into_owned(),
         ));
     }
-    Ok(Element {
+    let element = Element {
         namespace,
         name,
         attributes,
         text: String::new(),
         children: Vec::new(),
-    })
+    };
+    Ok((element, declarations))
 }
 
 /// Reads a SOAP 1.1 or 1.2 envelope: its version comes from the envelope's namespace.
@@ -264,5 +286,49 @@ mod tests {
         assert!(matches!(read_envelope(b"<Envelope/>"), Err(ReadError::NotEnvelope(_))));
         let no_body = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"/>"#;
         assert!(matches!(read_envelope(no_body), Err(ReadError::NotEnvelope(_))));
+    }
+
+    /// Attributes and namespace declarations are bounded: the reader's work per element grows
+    /// with the square of its attributes, and per element with the declarations in scope.
+    #[test]
+    fn refuses_too_many_attributes_or_namespaces() {
+        let attributes = |n: usize| (0..n).map(|i| format!(" a{i}=\"\"")).collect::<String>();
+        let most = format!("<a{}/>", attributes(MAX_ATTRIBUTES));
+        assert_eq!(read_document(most.as_bytes()).unwrap().attributes.len(), MAX_ATTRIBUTES);
+        let more = format!("<a{}/>", attributes(MAX_ATTRIBUTES + 1));
+        assert!(matches!(read_document(more.as_bytes()), Err(ReadError::Refused(m)) if m.contains("attributes")));
+        assert!(matches!(
+            read_document(br#"<a x="1" x="2"/>"#),
+            Err(ReadError::Malformed(_))
+        ));
+
+        // One declaration per element, as some clients write them, is fine however many
+        // elements there are; too many in scope at once is not.
+        let declare = |i: usize| format!("<p{i}:e xmlns:p{i}=\"urn:{i}\">");
+        let siblings = format!(
+            "<r>{}</r>",
+            (0..2 * MAX_NAMESPACES)
+                .map(|i| format!("{}</p{i}:e>", declare(i)))
+                .collect::<String>()
+        );
+        assert_eq!(
+            read_document(siblings.as_bytes()).unwrap().children.len(),
+            2 * MAX_NAMESPACES
+        );
+        let spread = |n: usize| {
+            let per_element = MAX_ATTRIBUTES / 2;
+            let open: String = (0..n.div_ceil(per_element))
+                .map(|level| {
+                    let decls: String = (0..per_element)
+                        .map(|i| format!(" xmlns:p{level}x{i}=\"urn:x\""))
+                        .collect();
+                    format!("<e{decls}>")
+                })
+                .collect();
+            format!("{open}{}", "</e>".repeat(n.div_ceil(per_element)))
+        };
+        assert!(read_document(spread(MAX_NAMESPACES).as_bytes()).is_ok());
+        let too_many = spread(MAX_NAMESPACES + 1);
+        assert!(matches!(read_document(too_many.as_bytes()), Err(ReadError::Refused(m)) if m.contains("namespace")));
     }
 }

@@ -3,6 +3,7 @@
 mod admin;
 mod authz_matrix;
 mod credentials;
+mod hostile;
 mod inforouter;
 mod inforouter_admin;
 mod inforouter_documents;

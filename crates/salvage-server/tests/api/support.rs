@@ -37,8 +37,8 @@ pub async fn start_with(limits: Limits) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = salvage_server::app(repo.clone(), limits);
-    tokio::spawn(salvage_server::serve(listener, app, async move {
+    let app = salvage_server::app(repo.clone(), limits.clone());
+    tokio::spawn(salvage_server::serve_with(listener, app, &limits, async move {
         let _ = stopped.await;
     }));
     Server {

@@ -23,6 +23,8 @@ pub struct FileConfig {
     pub max_soap_bytes: Option<usize>,
     pub max_upload_bytes: Option<u64>,
     pub request_timeout_secs: Option<u64>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub body_read_timeout_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,
     pub log_format: Option<crate::cli::LogFormat>,
     /// Failed logins in a row before an account is refused for a while (0: never).
@@ -66,6 +68,12 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
             }),
             ..defaults.login.clone()
         },
+        header_read_timeout: file
+            .header_read_timeout_secs
+            .map_or(defaults.header_read_timeout, Duration::from_secs),
+        body_read_timeout: file
+            .body_read_timeout_secs
+            .map_or(defaults.body_read_timeout, Duration::from_secs),
     };
     let sweep_every = Duration::from_secs(file.sweep_interval_secs.unwrap_or(300).max(1));
 
@@ -123,8 +131,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     }
 
     let sweeper = tokio::spawn(sweep_forever(repo.clone(), sweep_every));
-    let app = salvage_server::app(repo, limits);
-    salvage_server::serve(listener, app, shutdown_signal())
+    let app = salvage_server::app(repo, limits.clone());
+    salvage_server::serve_with(listener, app, &limits, shutdown_signal())
         .await
         .context("the server stopped")?;
     sweeper.abort();
