@@ -10,7 +10,7 @@ use salvage_core::model::{Actor, NewUser, Node, Role};
 use salvage_core::store::Store;
 use salvage_core::{Config, Repository};
 use salvage_server::Limits;
-use salvage_store::testing::bulk::Sql;
+use salvage_store::testing::bulk::{BinSpec, LoadedBin, Sql};
 use salvage_store::testing::ScratchDatabase;
 use salvage_store::{PgStore, SqliteStore};
 use std::sync::Arc;
@@ -112,6 +112,29 @@ impl Installation {
         let lib = self.repo.create_library(&self.admin, library).await?;
         let f = self.repo.create_folder(&self.admin, lib.id, folder).await?;
         Ok((lib, f))
+    }
+
+    /// A library and folder holding `items` documents the administrator deleted one by one
+    /// over the last day: what the restore scenarios restore from.
+    pub async fn deleted_documents(&mut self, library: &str, folder: &str, items: usize) -> Result<LoadedBin> {
+        let (_, f) = self.folder(library, folder).await?;
+        let now = chrono::Utc::now().timestamp_millis();
+        let admin = [self.admin.user_id];
+        let names = format!("/{library}/{folder}");
+        Ok(self
+            .sql
+            .load_bin(&BinSpec {
+                tenant: self.tenant,
+                folder: f.id,
+                folder_path: &f.path,
+                folder_names: &names,
+                deleters: &admin,
+                items,
+                since_ms: now - 86_400_000,
+                span_ms: 86_400_000,
+                sha: &self.sha,
+            })
+            .await)
     }
 
     /// `count` ordinary users `user0`, `user1`, … who may work in the tenant.

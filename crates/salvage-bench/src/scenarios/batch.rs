@@ -5,7 +5,6 @@ use super::Size;
 use crate::installation::{Backend, Installation, ADMIN_PASSWORD};
 use crate::report::Report;
 use anyhow::{ensure, Context, Result};
-use salvage_store::testing::bulk::BinSpec;
 use std::fmt::Write;
 use std::time::Instant;
 
@@ -13,24 +12,7 @@ pub async fn run(report: &mut Report, backend: &Backend, size: Size) -> Result<(
     let scenario = format!("batch_{}", size.label());
     let mut inst = Installation::create(backend).await?;
     let b = inst.backend;
-    let (_, folder) = inst.folder("Assets", "batch").await?;
-    let now = chrono::Utc::now().timestamp_millis();
-    let admin = [inst.admin.user_id];
-    let sha = inst.sha.clone();
-    let bin = inst
-        .sql
-        .load_bin(&BinSpec {
-            tenant: inst.tenant,
-            folder: folder.id,
-            folder_path: &folder.path,
-            folder_names: "/Assets/batch",
-            deleters: &admin,
-            items: size.count(),
-            since_ms: now - 3_600_000,
-            span_ms: 3_600_000,
-            sha: &sha,
-        })
-        .await;
+    let bin = inst.deleted_documents("Assets", "batch", size.count()).await?;
     let server = inst.serve().await?;
 
     let mut handles = String::with_capacity(size.count() * 24);

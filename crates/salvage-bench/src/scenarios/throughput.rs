@@ -6,7 +6,6 @@
 use crate::installation::{Backend, Installation, Server, ADMIN_PASSWORD};
 use crate::report::{cpu_time, percentile, Report};
 use anyhow::{ensure, Result};
-use salvage_store::testing::bulk::BinSpec;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,24 +38,7 @@ struct Shared {
 pub async fn run(report: &mut Report, backend: &Backend, levels: &[usize], seconds: f64, items: usize) -> Result<()> {
     let mut inst = Installation::create(backend).await?;
     let b = inst.backend;
-    let (_, folder) = inst.folder("Work", "restores").await?;
-    let now = chrono::Utc::now().timestamp_millis();
-    let admin = [inst.admin.user_id];
-    let sha = inst.sha.clone();
-    let bin = inst
-        .sql
-        .load_bin(&BinSpec {
-            tenant: inst.tenant,
-            folder: folder.id,
-            folder_path: &folder.path,
-            folder_names: "/Work/restores",
-            deleters: &admin,
-            items,
-            since_ms: now - 86_400_000,
-            span_ms: 86_400_000,
-            sha: &sha,
-        })
-        .await;
+    let bin = inst.deleted_documents("Work", "restores", items).await?;
     let server = inst.serve().await?;
     let shared = Arc::new(Shared {
         ticket: server.inforouter_ticket("admin", ADMIN_PASSWORD).await?,
