@@ -219,6 +219,26 @@ pub trait StoreTx: Send {
     /// under its subtree that belong to other records are detached and kept.
     async fn purge_record(&mut self, record: &TrashRecord, now: DateTime<Utc>) -> Result<()>;
 
+    // --- many items at once (the set-based restore) --------------------------------------
+    /// The tenant's records among `ids`, in no particular order.
+    async fn records_by_ids(&mut self, tenant: TenantId, ids: &[RecordId]) -> Result<Vec<TrashRecord>>;
+    /// The tenant's nodes among `ids`, in no particular order.
+    async fn nodes_by_ids(&mut self, tenant: TenantId, ids: &[NodeId]) -> Result<Vec<Node>>;
+    /// Every node that carries the mark of one of `records`, by path.
+    async fn nodes_marked_by(&mut self, records: &[RecordId]) -> Result<Vec<Node>>;
+    /// Of the wanted (parent, name key) pairs (`None`: the top level), those an unmarked node
+    /// holds.
+    async fn names_taken(
+        &mut self,
+        tenant: TenantId,
+        names: &[(Option<NodeId>, String)],
+    ) -> Result<Vec<(Option<NodeId>, String)>>;
+    /// Clears the marks of `nodes`, in one statement.
+    async fn unmark_nodes(&mut self, nodes: &[NodeId]) -> Result<()>;
+    async fn delete_records(&mut self, ids: &[RecordId]) -> Result<()>;
+    /// Appends audit events in their order, in one statement.
+    async fn insert_events(&mut self, events: &[NewAuditEvent]) -> Result<()>;
+
     // --- blobs ----------------------------------------------------------------------------
     /// Claims (deletes the rows of) blobs unreferenced since before `before`; returns their
     /// hashes so the caller removes the files before committing.

@@ -6,6 +6,7 @@ mod database;
 pub mod postgres;
 mod query;
 mod rows;
+mod sets;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testing;

@@ -3,6 +3,7 @@
 
 mod items;
 mod lifecycle;
+mod plain;
 mod restore;
 
 pub use items::{ItemState, LocatedItem};

@@ -1,10 +1,13 @@
 //! Restore and preflight (DESIGN.md §3 rules 2–8).
 //!
+//! Plain restores of a batch take the set-based path of `plain`; every other item goes on the
+//! per-item path here.
+//!
 //! A batch runs in one transaction and each item in a savepoint of its own, so one refused item
 //! never leaves half a change behind and never aborts the others. A preflight is the very same
 //! run, rolled back: what it predicts is exactly what a restore would do.
 
-use super::may_restore;
+use super::{may_restore, plain};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::name;
@@ -220,21 +223,32 @@ impl Repository {
             .ok_or_else(|| Error::not_found("tenant"))?;
         let now = self.clock.now();
         let mut results = Vec::with_capacity(items.len());
-        for &item in items {
-            tx.savepoint().await?;
-            let outcome = match self.restore_item(tx.as_mut(), actor, &tenant, item, options, now).await {
-                Ok(Placement::Done(r)) => Outcome::Restored(r),
-                Ok(Placement::Skipped(e)) => Outcome::Skipped(e),
-                // The database itself failing is not an item's fault: give up on the batch.
-                Err(e @ (Error::Storage(_) | Error::Blob(_))) => return Err(e),
-                Err(e) => Outcome::Failed(e),
-            };
-            if matches!(outcome, Outcome::Restored(_)) {
-                tx.release_savepoint().await?;
-            } else {
-                tx.rollback_to_savepoint().await?;
+        let mut window = plain::MAX_WINDOW;
+        let mut next = 0;
+        while next < items.len() {
+            let end = (next + window).min(items.len());
+            let mut plan = plain::plan(tx.as_mut(), actor, &tenant, &items[next..end], options).await?;
+            let run: Vec<_> = plan.iter_mut().map_while(Option::take).collect();
+            let plain_count = run.len();
+            if !run.is_empty() {
+                let restored = plain::apply(tx.as_mut(), actor, run, now).await?;
+                results.extend(items[next..].iter().zip(restored).map(|(&item, r)| ItemResult {
+                    item,
+                    outcome: Outcome::Restored(r),
+                }));
+                next += plain_count;
             }
-            results.push(ItemResult { item, outcome });
+            // The items after that go one by one up to the next plain one. What they do can
+            // change what the plan saw for the items after them, so it is made again from there.
+            let others = plan[plain_count..].iter().take_while(|p| p.is_none()).count();
+            for &item in &items[next..next + others] {
+                let outcome = self
+                    .restore_in_savepoint(tx.as_mut(), actor, &tenant, item, options, now)
+                    .await?;
+                results.push(ItemResult { item, outcome });
+            }
+            next += others;
+            window = (2 * plain_count).clamp(plain::MIN_WINDOW, plain::MAX_WINDOW);
         }
         let failed = results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
         let blocked = options.all_or_nothing && failed;
@@ -249,6 +263,32 @@ impl Repository {
             applied,
             dry_run,
         })
+    }
+
+    /// Restores one item on the per-item path, in a savepoint so a refusal leaves nothing behind.
+    async fn restore_in_savepoint(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        tenant: &Tenant,
+        item: TrashItem,
+        options: RestoreOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome> {
+        tx.savepoint().await?;
+        let outcome = match self.restore_item(tx, actor, tenant, item, options, now).await {
+            Ok(Placement::Done(r)) => Outcome::Restored(r),
+            Ok(Placement::Skipped(e)) => Outcome::Skipped(e),
+            // The database itself failing is not an item's fault: give up on the batch.
+            Err(e @ (Error::Storage(_) | Error::Blob(_))) => return Err(e),
+            Err(e) => Outcome::Failed(e),
+        };
+        if matches!(outcome, Outcome::Restored(_)) {
+            tx.release_savepoint().await?;
+        } else {
+            tx.rollback_to_savepoint().await?;
+        }
+        Ok(outcome)
     }
 
     async fn restore_item(

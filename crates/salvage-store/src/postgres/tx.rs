@@ -8,6 +8,7 @@ use crate::query::{
     subtree_end, topmost,
 };
 use crate::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
+use crate::sets;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use salvage_core::acl::AclEntry;
@@ -974,6 +975,81 @@ impl StoreTx for PgTx {
                 .map_err(storage_error)?;
         }
         self.delete_record(record.id).await
+    }
+
+    // --- many items at once ---------------------------------------------------------------
+
+    async fn records_by_ids(&mut self, tenant: TenantId, ids: &[RecordId]) -> Result<Vec<TrashRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&sets::records_by_ids(tenant, ids))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        rows.iter().map(rows::record).collect()
+    }
+
+    async fn nodes_by_ids(&mut self, tenant: TenantId, ids: &[NodeId]) -> Result<Vec<Node>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.fetch_nodes(&sets::nodes_by_ids(tenant, ids), &[]).await
+    }
+
+    async fn nodes_marked_by(&mut self, records: &[RecordId]) -> Result<Vec<Node>> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.fetch_nodes(&sets::nodes_marked_by(records), &[]).await
+    }
+
+    async fn names_taken(
+        &mut self,
+        tenant: TenantId,
+        names: &[(Option<NodeId>, String)],
+    ) -> Result<Vec<(Option<NodeId>, String)>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sets::names_taken(tenant, names, "coalesce(n.parent_id, 0)")
+            .build()
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let parent: i64 = r.get(0);
+                ((parent != 0).then_some(parent), r.get(1))
+            })
+            .collect())
+    }
+
+    async fn unmark_nodes(&mut self, nodes: &[NodeId]) -> Result<()> {
+        if nodes.is_empty() {
+            return Ok(());
+        }
+        self.exec(&sets::unmark_nodes(nodes)).await
+    }
+
+    async fn delete_records(&mut self, ids: &[RecordId]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.exec(&sets::delete_records(ids)).await
+    }
+
+    async fn insert_events(&mut self, events: &[NewAuditEvent]) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        sets::insert_events(events)
+            .build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(())
     }
 
     // --- blobs ----------------------------------------------------------------------------

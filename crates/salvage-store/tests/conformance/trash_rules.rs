@@ -519,6 +519,93 @@ async fn a_mixed_batch_reports_each_item_and_keeps_the_good_ones() {
     w.assert_consistent().await;
 }
 
+// Plain restores of a batch are done together, set-based; everything else one by one, in
+// order. Items whose fate depends on an earlier item of the same batch must see its effect.
+#[tokio::test]
+async fn a_long_batch_restores_in_order_whichever_path_each_item_takes() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let folder = w.folder(&w.admin, &lib, "F").await;
+    let inside = w.doc(&w.admin, &folder, "inside", "i").await;
+    let inside_record = w.repo.delete(&w.admin, inside.id).await.unwrap();
+    let folder_record = w.repo.delete(&w.admin, folder.id).await.unwrap();
+    let mut plain = Vec::new();
+    for i in 0..1200 {
+        let d = w.doc(&w.admin, &lib, &format!("d{i}"), "x").await;
+        plain.push(w.repo.delete(&w.admin, d.id).await.unwrap());
+    }
+    let twin = w.doc(&w.admin, &lib, "D5", "twin").await;
+    let twin_record = w.repo.delete(&w.admin, twin.id).await.unwrap();
+
+    // The deletion inside F comes before F itself: F is still in the trash then, so it fails;
+    // after F (a plain restore) the same item goes back. "D5" clashes with "d5" restored just
+    // before it; a record twice is restored once.
+    let mut items: Vec<TrashItem> = plain[..600].iter().map(rec).collect();
+    items.push(rec(&inside_record));
+    items.push(rec(&folder_record));
+    items.push(rec(&inside_record));
+    items.push(rec(&twin_record));
+    items.push(rec(&plain[0]));
+    items.extend(plain[600..].iter().map(rec));
+    let report = w.repo.restore(&w.admin, &items, opts()).await.unwrap();
+
+    assert_eq!(report.results.len(), items.len());
+    for (result, item) in report.results.iter().zip(&items) {
+        assert_eq!(result.item, *item, "results come in the order of the items");
+    }
+    assert!(matches!(
+        refusal(&report.results[600].outcome),
+        Some(Error::OriginalLocationMissing)
+    ));
+    assert!(matches!(report.results[601].outcome, Outcome::Restored(_)));
+    match &report.results[602].outcome {
+        Outcome::Restored(r) => assert_eq!(r.path, "/L/F/inside"),
+        other => panic!("the item inside F goes back once F is back: {other:?}"),
+    }
+    assert!(matches!(
+        refusal(&report.results[603].outcome),
+        Some(Error::NameConflict(_))
+    ));
+    assert!(matches!(
+        refusal(&report.results[604].outcome),
+        Some(Error::NotInTrash(None))
+    ));
+    assert_eq!(report.counts(), (1202, 0, 3));
+    match &report.results[1000].outcome {
+        Outcome::Restored(r) => {
+            assert_eq!(r.path, "/L/d995");
+            assert_eq!(r.renamed_from, None);
+        }
+        other => panic!("a plain restore: {other:?}"),
+    }
+    for i in [0, 599, 600, 1199] {
+        assert!(w.exists(&format!("/L/d{i}")).await);
+    }
+    let trash = w.all_trash().await;
+    assert_eq!(trash.len(), 1, "only the clashing twin stays");
+    assert_eq!(trash[0].id, twin_record.id);
+
+    let restores = w
+        .repo
+        .audit(
+            &w.admin,
+            &AuditFilter {
+                action: Some(AuditAction::Restore),
+                ..Default::default()
+            },
+            None,
+            2000,
+        )
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(restores.len(), 1202, "one audit event per restored item");
+    let last = &restores[0];
+    assert_eq!(last.from_path, "/L/d1199");
+    assert_eq!(last.to_path, "/L/d1199");
+    w.assert_consistent().await;
+}
+
 #[tokio::test]
 async fn restoring_twice_says_it_is_no_longer_in_the_trash() {
     let w = world().await;
