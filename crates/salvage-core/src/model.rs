@@ -176,7 +176,7 @@ pub struct Group {
 pub const ADMINISTRATORS_GROUP: &str = "Administrators";
 
 /// Who is calling, resolved once per request from a session or the CLI's `--as`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Actor {
     pub user_id: UserId,
     pub username: String,

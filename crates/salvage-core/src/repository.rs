@@ -40,6 +40,8 @@ pub struct Repository {
     pub(crate) blobs: Arc<dyn BlobStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) config: Config,
+    /// Single-item restores waiting to share a transaction (group commit).
+    pub(crate) restores: Arc<crate::trash::RestoreQueue>,
 }
 
 /// What `init` did.
@@ -65,6 +67,7 @@ impl Repository {
             blobs,
             clock,
             config,
+            restores: Arc::default(),
         }
     }
 

@@ -1,11 +1,13 @@
 //! The trash engine (DESIGN.md §3). A deletion inserts one record and marks one node, whatever
 //! the size of the subtree beneath it; a restore unmarks. Nothing is copied and no id changes.
 
+mod group;
 mod items;
 mod lifecycle;
 mod plain;
 mod restore;
 
+pub(crate) use group::RestoreQueue;
 pub use items::{ItemState, LocatedItem};
 pub use lifecycle::{PurgeResult, SweepReport};
 pub use restore::{

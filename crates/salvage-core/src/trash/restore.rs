@@ -60,7 +60,7 @@ pub enum OnConflict {
     Skip,
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RestoreOptions {
     pub target: Target,
     pub missing_parent: MissingParent,
@@ -116,6 +116,11 @@ impl BatchReport {
         }
         c
     }
+}
+
+/// Whether an all-or-nothing batch must be rolled back.
+pub(super) fn blocked(results: &[ItemResult], options: RestoreOptions) -> bool {
+    options.all_or_nothing && results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)))
 }
 
 /// The result of placing one item.
@@ -216,43 +221,19 @@ impl Repository {
         options: RestoreOptions,
         dry_run: bool,
     ) -> Result<BatchReport> {
+        if let ([item], false) = (items, dry_run) {
+            return self.restore_grouped(actor, *item, options).await;
+        }
         let mut tx = self.store.write().await?;
         let tenant = tx
             .tenant(actor.tenant_id)
             .await?
             .ok_or_else(|| Error::not_found("tenant"))?;
         let now = self.clock.now();
-        let mut results = Vec::with_capacity(items.len());
-        let mut window = plain::MAX_WINDOW;
-        let mut next = 0;
-        while next < items.len() {
-            let end = (next + window).min(items.len());
-            let mut plan = plain::plan(tx.as_mut(), actor, &tenant, &items[next..end], options).await?;
-            let run: Vec<_> = plan.iter_mut().map_while(Option::take).collect();
-            let plain_count = run.len();
-            if !run.is_empty() {
-                let restored = plain::apply(tx.as_mut(), actor, run, now).await?;
-                results.extend(items[next..].iter().zip(restored).map(|(&item, r)| ItemResult {
-                    item,
-                    outcome: Outcome::Restored(r),
-                }));
-                next += plain_count;
-            }
-            // The items after that go one by one up to the next plain one. What they do can
-            // change what the plan saw for the items after them, so it is made again from there.
-            let others = plan[plain_count..].iter().take_while(|p| p.is_none()).count();
-            for &item in &items[next..next + others] {
-                let outcome = self
-                    .restore_in_savepoint(tx.as_mut(), actor, &tenant, item, options, now)
-                    .await?;
-                results.push(ItemResult { item, outcome });
-            }
-            next += others;
-            window = (2 * plain_count).clamp(plain::MIN_WINDOW, plain::MAX_WINDOW);
-        }
-        let failed = results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
-        let blocked = options.all_or_nothing && failed;
-        let applied = !(dry_run || blocked);
+        let results = self
+            .restore_items(tx.as_mut(), actor, &tenant, items, options, now)
+            .await?;
+        let applied = !dry_run && !blocked(&results, options);
         if applied {
             tx.commit().await?;
         } else {
@@ -263,6 +244,46 @@ impl Repository {
             applied,
             dry_run,
         })
+    }
+
+    /// Restores `items` in order inside `tx`: runs of plain restores set-based, the others one
+    /// by one, each in a savepoint of its own.
+    pub(super) async fn restore_items(
+        &self,
+        tx: &mut dyn StoreTx,
+        actor: &Actor,
+        tenant: &Tenant,
+        items: &[TrashItem],
+        options: RestoreOptions,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ItemResult>> {
+        let mut results = Vec::with_capacity(items.len());
+        let mut window = plain::MAX_WINDOW;
+        let mut next = 0;
+        while next < items.len() {
+            let end = (next + window).min(items.len());
+            let mut plan = plain::plan(tx, actor, tenant, &items[next..end], options).await?;
+            let run: Vec<_> = plan.iter_mut().map_while(Option::take).collect();
+            let plain_count = run.len();
+            if !run.is_empty() {
+                let restored = plain::apply(tx, actor, run, now).await?;
+                results.extend(items[next..].iter().zip(restored).map(|(&item, r)| ItemResult {
+                    item,
+                    outcome: Outcome::Restored(r),
+                }));
+                next += plain_count;
+            }
+            // The items after that go one by one up to the next plain one. What they do can
+            // change what the plan saw for the items after them, so it is made again from there.
+            let others = plan[plain_count..].iter().take_while(|p| p.is_none()).count();
+            for &item in &items[next..next + others] {
+                let outcome = self.restore_in_savepoint(tx, actor, tenant, item, options, now).await?;
+                results.push(ItemResult { item, outcome });
+            }
+            next += others;
+            window = (2 * plain_count).clamp(plain::MIN_WINDOW, plain::MAX_WINDOW);
+        }
+        Ok(results)
     }
 
     /// Restores one item on the per-item path, in a savepoint so a refusal leaves nothing behind.

@@ -606,6 +606,71 @@ async fn a_long_batch_restores_in_order_whichever_path_each_item_takes() {
     w.assert_consistent().await;
 }
 
+// Single restores made at the same moment share transactions (group commit); each keeps its
+// own outcome, as if it had been alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_single_restores_each_get_their_own_outcome() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let bob = w.user("bob", Role::IpsUser).await;
+    let first = w.doc(&w.admin, &lib, "d0", "first").await;
+    let first = w.repo.delete(&w.admin, first.id).await.unwrap();
+    let twin = w.doc(&w.admin, &lib, "D0", "twin").await;
+    let twin = w.repo.delete(&w.admin, twin.id).await.unwrap();
+    let mut records = Vec::new();
+    for i in 1..60 {
+        let d = w.doc(&w.admin, &lib, &format!("d{i}"), "x").await;
+        records.push(w.repo.delete(&w.admin, d.id).await.unwrap());
+    }
+    let bobs = w.doc(&bob, &lib, "bob's", "b").await;
+    let bobs = w.repo.delete(&bob, bobs.id).await.unwrap();
+
+    // One caller gives up at once: whatever became of its restore, nobody else suffers.
+    let gone = {
+        let repo = w.repo.clone();
+        let (admin, item) = (w.admin.clone(), rec(&records[0]));
+        tokio::spawn(async move { repo.restore_one(&admin, item, opts()).await })
+    };
+    gone.abort();
+    let mut calls = tokio::task::JoinSet::new();
+    let mut asks: Vec<(Actor, TrashRecord)> = vec![
+        (w.admin.clone(), first.clone()),
+        (w.admin.clone(), twin.clone()),
+        (w.user("carol", Role::IpsUser).await, bobs.clone()),
+    ];
+    asks.extend(records[1..].iter().map(|r| (w.admin.clone(), r.clone())));
+    for (actor, record) in asks {
+        let repo = w.repo.clone();
+        calls.spawn(async move { (record.id, repo.restore_one(&actor, rec(&record), opts()).await) });
+    }
+    let mut outcomes = std::collections::HashMap::new();
+    while let Some(done) = calls.join_next().await {
+        let (id, outcome) = done.unwrap();
+        outcomes.insert(id, outcome);
+    }
+
+    let clashes = [&outcomes[&first.id], &outcomes[&twin.id]];
+    assert_eq!(
+        clashes.iter().filter(|o| o.is_ok()).count(),
+        1,
+        "one of two same-named items goes back: {clashes:?}"
+    );
+    assert!(clashes
+        .iter()
+        .any(|o| matches!(o, Err(Error::NameConflict(name)) if name.eq_ignore_ascii_case("d0"))));
+    assert_eq!(outcomes[&bobs.id].as_ref().unwrap_err(), &Error::AccessDenied);
+    for r in &records[1..] {
+        let restored = outcomes[&r.id].as_ref().expect("a plain restore");
+        assert_eq!(restored.path, r.original_path);
+    }
+    let left: Vec<RecordId> = w.all_trash().await.iter().map(|r| r.id).collect();
+    assert!(left.contains(&bobs.id));
+    assert_eq!(left.len(), 2 + usize::from(left.contains(&records[0].id)), "{left:?}");
+    w.repo.restore(&w.admin, &[rec(&records[0])], opts()).await.unwrap();
+    assert!(w.exists("/L/d1").await && w.exists("/L/d59").await);
+    w.assert_consistent().await;
+}
+
 #[tokio::test]
 async fn restoring_twice_says_it_is_no_longer_in_the_trash() {
     let w = world().await;
