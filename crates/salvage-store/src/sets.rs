@@ -41,24 +41,23 @@ pub(crate) fn delete_records(ids: &[RecordId]) -> String {
 /// Which of the wanted (parent, name key) pairs an unmarked node holds, as `(parent or 0, key)`
 /// rows. `parent_key` is the backend's spelling of the expression its unique index of live names
 /// is built on, so that each pair is one seek in that index.
-pub(crate) fn names_taken<'a, DB>(
+pub(crate) fn push_names_taken<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
     tenant: TenantId,
     names: &'a [(Option<NodeId>, String)],
     parent_key: &str,
-) -> QueryBuilder<'a, DB>
-where
+) where
     DB: Database,
     i64: Encode<'a, DB> + Type<DB>,
     &'a str: Encode<'a, DB> + Type<DB>,
 {
-    let mut q = QueryBuilder::new("WITH wanted (parent, name_key) AS (");
+    q.push("WITH wanted (want_parent, want_key) AS (");
     q.push_values(names, |mut row, (parent, key)| {
         row.push_bind(parent.unwrap_or(0)).push_bind(key.as_str());
     });
     q.push(format!(
-        ") SELECT w.parent, w.name_key FROM wanted w JOIN nodes n ON n.tenant_id = {tenant} AND {parent_key} = w.parent AND n.name_key = w.name_key AND n.trash_record_id IS NULL"
+        ") SELECT want_parent, want_key FROM wanted JOIN nodes ON tenant_id = {tenant} AND {parent_key} = want_parent AND name_key = want_key AND trash_record_id IS NULL"
     ));
-    q
 }
 
 /// One multi-row INSERT of audit events, in their order.

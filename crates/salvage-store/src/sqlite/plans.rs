@@ -73,3 +73,17 @@ async fn every_listing_order_reads_an_index_in_that_order() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_names_a_restore_would_clash_with_are_one_seek_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("plans.db")).await.unwrap();
+    let names = vec![(Some(3), "a.pdf".to_owned()), (None, "b.pdf".to_owned())];
+    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    crate::sets::push_names_taken(&mut q, 1, &names, PARENT_KEY);
+    let plan = plan(&store, q).await;
+    assert!(
+        plan.contains("USING INDEX nodes_live_names (tenant_id=? AND <expr>=? AND name_key=?)"),
+        "each wanted name should be a seek in the index of live names:\n{plan}"
+    );
+}

@@ -1007,11 +1007,9 @@ impl StoreTx for SqliteTx {
         if names.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = sets::names_taken(tenant, names, "ifnull(n.parent_id, 0)")
-            .build()
-            .fetch_all(&mut *self.tx)
-            .await
-            .map_err(storage_error)?;
+        let mut q = QueryBuilder::new("");
+        sets::push_names_taken(&mut q, tenant, names, PARENT_KEY);
+        let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         Ok(rows
             .iter()
             .map(|r| {
