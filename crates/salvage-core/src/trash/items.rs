@@ -8,7 +8,7 @@ use crate::model::*;
 use crate::repository::{name_path, right_on, Repository};
 use crate::store::{StoreTx, TrashFilter};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Where an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +27,30 @@ pub struct LocatedItem {
     pub folders: Vec<String>,
 }
 
+/// How many items `locate_items` reads at once.
+const LOCATE_CHUNK: usize = 500;
+
+/// Whether the caller may list live nodes, asked of the store once per folder: a node that
+/// inherits its access list has the right its folder has.
+#[derive(Default)]
+struct Rights {
+    by_folder: HashMap<NodeId, bool>,
+}
+
+impl Rights {
+    async fn may_list(&mut self, tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<bool> {
+        let folder = node.parent_id.filter(|_| node.acl_inherited);
+        if let Some(known) = folder.and_then(|f| self.by_folder.get(&f)) {
+            return Ok(*known);
+        }
+        let allowed = right_on(tx, actor, node).await?.can_list();
+        if let Some(folder) = folder {
+            self.by_folder.insert(folder, allowed);
+        }
+        Ok(allowed)
+    }
+}
+
 impl Repository {
     /// Items by id, live or in the trash, in one read transaction. `None` for an id that is
     /// unknown, of another tenant, not listable by the caller, or in a deletion the caller may
@@ -34,30 +58,79 @@ impl Repository {
     pub async fn locate_items(&self, actor: &Actor, ids: &[NodeId]) -> Result<Vec<Option<LocatedItem>>> {
         let mut tx = self.store.read().await?;
         let policy = restore_policy(tx.as_mut(), actor).await?;
+        let mut rights = Rights::default();
         let mut found = Vec::with_capacity(ids.len());
-        for &id in ids {
-            let Some(node) = tx.node(actor.tenant_id, id).await? else {
-                found.push(None);
-                continue;
+        // A few statements per chunk, whatever the number of items: their nodes, every node
+        // above them (marks and folder names), and the deletions that hold them.
+        for chunk in ids.chunks(LOCATE_CHUNK) {
+            let mut known: HashMap<NodeId, Node> = tx
+                .nodes_by_ids(actor.tenant_id, chunk)
+                .await?
+                .into_iter()
+                .map(|n| (n.id, n))
+                .collect();
+            let above: HashSet<NodeId> = known
+                .values()
+                .flat_map(Node::ancestor_ids)
+                .filter(|id| !known.contains_key(id))
+                .collect();
+            let above: Vec<NodeId> = above.into_iter().collect();
+            known.extend(
+                tx.nodes_by_ids(actor.tenant_id, &above)
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.id, n)),
+            );
+            // The deletion an item is in: the mark nearest to it, itself included.
+            let nearest_mark = |node: &Node| {
+                path_ids(&node.path)
+                    .iter()
+                    .rev()
+                    .find_map(|id| known.get(id).and_then(|n| n.trash_record_id))
             };
-            let state = match tx.nearest_marked(actor.tenant_id, &path_ids(&node.path)).await? {
-                None if right_on(tx.as_mut(), actor, &node).await?.can_list() => Some(ItemState::Live),
-                None => None,
-                Some(marked) => match marked.trash_record_id {
-                    Some(r) => tx
-                        .record(actor.tenant_id, r)
-                        .await?
+            let record_ids: Vec<RecordId> = chunk
+                .iter()
+                .filter_map(|id| known.get(id).and_then(nearest_mark))
+                .collect();
+            let records: HashMap<RecordId, TrashRecord> = tx
+                .records_by_ids(actor.tenant_id, &record_ids)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+            for id in chunk {
+                let Some(node) = known.get(id) else {
+                    found.push(None);
+                    continue;
+                };
+                let state = match nearest_mark(node) {
+                    None if rights.may_list(tx.as_mut(), actor, node).await? => Some(ItemState::Live),
+                    None => None,
+                    Some(r) => records
+                        .get(&r)
                         .filter(|r| may_see(actor, r, policy))
                         .map(|r| ItemState::Trashed(r.stage)),
-                    None => None,
-                },
-            };
-            let Some(state) = state else {
-                found.push(None);
-                continue;
-            };
-            let folders = tx.names_of(actor.tenant_id, &node.ancestor_ids()).await?;
-            found.push(Some(LocatedItem { node, state, folders }));
+                };
+                let Some(state) = state else {
+                    found.push(None);
+                    continue;
+                };
+                let folders = node
+                    .ancestor_ids()
+                    .iter()
+                    .map(|a| {
+                        known
+                            .get(a)
+                            .map(|n| n.name.clone())
+                            .ok_or_else(|| Error::not_found(format!("item {a}")))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                found.push(Some(LocatedItem {
+                    node: node.clone(),
+                    state,
+                    folders,
+                }));
+            }
         }
         Ok(found)
     }

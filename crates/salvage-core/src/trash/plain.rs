@@ -32,6 +32,40 @@ pub(super) struct PlainRestore {
     node: Node,
     /// Where the node will be, by names.
     path: String,
+    /// Where the audit trail says it was.
+    from_path: String,
+}
+
+/// The deletion an item names, and the node when it was asked for by node.
+#[derive(Clone, Copy)]
+struct Asked {
+    record: RecordId,
+    node: Option<NodeId>,
+}
+
+/// Per item, the deletion it names: a record, or a node that carries a record's mark itself.
+/// A node inside a deleted folder is not a plain restore (`None`).
+async fn asked(tx: &mut dyn StoreTx, tenant: TenantId, items: &[TrashItem]) -> Result<Vec<Option<Asked>>> {
+    let node_ids: Vec<NodeId> = items
+        .iter()
+        .filter_map(|item| match item {
+            TrashItem::Node(id) => Some(*id),
+            TrashItem::Record(_) => None,
+        })
+        .collect();
+    let marks: HashMap<NodeId, RecordId> = tx
+        .nodes_by_ids(tenant, &node_ids)
+        .await?
+        .into_iter()
+        .filter_map(|n| Some((n.id, n.trash_record_id?)))
+        .collect();
+    Ok(items
+        .iter()
+        .map(|item| match *item {
+            TrashItem::Record(record) => Some(Asked { record, node: None }),
+            TrashItem::Node(id) => marks.get(&id).map(|&record| Asked { record, node: Some(id) }),
+        })
+        .collect())
 }
 
 /// Per item of `items`, `Some` when it is a plain restore in the state the transaction is in
@@ -48,13 +82,8 @@ pub(super) async fn plan(
     if options.target != Target::Original {
         return Ok(plan);
     }
-    let record_ids: Vec<RecordId> = items
-        .iter()
-        .filter_map(|item| match item {
-            TrashItem::Record(id) => Some(*id),
-            TrashItem::Node(_) => None,
-        })
-        .collect();
+    let asked = asked(tx, actor.tenant_id, items).await?;
+    let record_ids: Vec<RecordId> = asked.iter().flatten().map(|a| a.record).collect();
     if record_ids.is_empty() {
         return Ok(plan);
     }
@@ -72,14 +101,17 @@ pub(super) async fn plan(
     let mut seen_records = HashSet::new();
     let mut wanted_names = HashSet::new();
     let mut candidates = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let TrashItem::Record(id) = *item else { continue };
-        if !seen_records.insert(id) {
+    for (i, asked) in asked.iter().enumerate() {
+        let Some(target) = asked else { continue };
+        if !seen_records.insert(target.record) {
             continue;
         }
-        let (Some(record), Some(node)) = (records.get(&id), marks.get(&id)) else {
+        let (Some(record), Some(node)) = (records.get(&target.record), marks.get(&target.record)) else {
             continue;
         };
+        if target.node.is_some_and(|asked| asked != node.id) {
+            continue;
+        }
         let Some(parent) = node.parent_id.and_then(|p| folders.live_target(p)) else {
             continue;
         };
@@ -90,20 +122,28 @@ pub(super) async fn plan(
         if !wanted_names.insert(key.clone()) {
             continue;
         }
-        candidates.push((i, record, node, parent, key));
+        candidates.push((i, target.node.is_some(), record, node, parent, key));
     }
 
-    let wanted: Vec<(Option<NodeId>, String)> = candidates.iter().map(|c| c.4.clone()).collect();
+    let wanted: Vec<(Option<NodeId>, String)> = candidates.iter().map(|c| c.5.clone()).collect();
     let taken: HashSet<(Option<NodeId>, String)> =
         tx.names_taken(actor.tenant_id, &wanted).await?.into_iter().collect();
-    for (i, record, node, parent, key) in candidates {
+    for (i, by_node, record, node, parent, key) in candidates {
         if taken.contains(&key) {
             continue;
         }
+        let path = format!("{}/{}", folders.name_path(parent), node.name);
         plan[i] = Some(PlainRestore {
+            // A node asked for by itself was, as the per-item path sees it, where it goes back
+            // to; a deletion was where its record says.
+            from_path: if by_node {
+                path.clone()
+            } else {
+                record.original_path.clone()
+            },
             record: record.clone(),
             node: node.clone(),
-            path: format!("{}/{}", folders.name_path(parent), node.name),
+            path,
         });
     }
     Ok(plan)
@@ -131,7 +171,7 @@ pub(super) async fn apply(
             node_id: Some(p.node.id),
             kind: p.node.kind,
             name: p.node.name.clone(),
-            from_path: p.record.original_path.clone(),
+            from_path: p.from_path.clone(),
             to_path: p.path.clone(),
         })
         .collect();

@@ -546,7 +546,10 @@ async fn a_long_batch_restores_in_order_whichever_path_each_item_takes() {
     items.push(rec(&inside_record));
     items.push(rec(&twin_record));
     items.push(rec(&plain[0]));
-    items.extend(plain[600..].iter().map(rec));
+    // The rest by node, as Scene7 names them.
+    items.extend(plain[600..].iter().map(|r| TrashItem::Node(r.root_node_id)));
+    let located = w.repo.locate_items(&w.admin, &[plain[700].root_node_id]).await.unwrap();
+    assert_eq!(located[0].as_ref().unwrap().folders, ["L"]);
     let report = w.repo.restore(&w.admin, &items, opts()).await.unwrap();
 
     assert_eq!(report.results.len(), items.len());
