@@ -128,6 +128,12 @@ impl Plan {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    // Quiet unless asked: `RUST_LOG=sqlx=debug` shows every statement with its time, which is
+    // how a slow figure is traced to its query.
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
     let plan = Plan::from(&args);
     describe_machine();
     let backends = backends(&args).await;

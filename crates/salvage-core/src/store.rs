@@ -224,7 +224,7 @@ pub trait StoreTx: Send {
     async fn records_by_ids(&mut self, tenant: TenantId, ids: &[RecordId]) -> Result<Vec<TrashRecord>>;
     /// The tenant's nodes among `ids`, in no particular order.
     async fn nodes_by_ids(&mut self, tenant: TenantId, ids: &[NodeId]) -> Result<Vec<Node>>;
-    /// Every node that carries the mark of one of `records`, by path.
+    /// Every node that carries the mark of one of `records`, in no particular order.
     async fn nodes_marked_by(&mut self, records: &[RecordId]) -> Result<Vec<Node>>;
     /// Of the wanted (parent, name key) pairs (`None`: the top level), those an unmarked node
     /// holds.

@@ -23,9 +23,11 @@ pub(crate) fn nodes_by_ids(tenant: TenantId, ids: &[NodeId]) -> String {
     )
 }
 
+/// In no particular order: ordering them by path would have the planner walk every marked node
+/// in path order instead of seeking each record's.
 pub(crate) fn nodes_marked_by(records: &[RecordId]) -> String {
     format!(
-        "SELECT {NODE_COLUMNS} FROM nodes WHERE trash_record_id IN ({}) ORDER BY path",
+        "SELECT {NODE_COLUMNS} FROM nodes WHERE trash_record_id IN ({})",
         id_list(records)
     )
 }
@@ -55,8 +57,10 @@ pub(crate) fn push_names_taken<'a, DB>(
     q.push_values(names, |mut row, (parent, key)| {
         row.push_bind(parent.unwrap_or(0)).push_bind(key.as_str());
     });
+    // CROSS JOIN: SQLite then keeps `wanted` as the outer loop, one index seek per pair. Left
+    // to choose, it walks every live child of the folder instead, which grows with the folder.
     q.push(format!(
-        ") SELECT want_parent, want_key FROM wanted JOIN nodes ON tenant_id = {tenant} AND {parent_key} = want_parent AND name_key = want_key AND trash_record_id IS NULL"
+        ") SELECT want_parent, want_key FROM wanted CROSS JOIN nodes WHERE tenant_id = {tenant} AND {parent_key} = want_parent AND name_key = want_key AND trash_record_id IS NULL"
     ));
 }
 

@@ -82,8 +82,34 @@ async fn the_names_a_restore_would_clash_with_are_one_seek_each() {
     let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
     crate::sets::push_names_taken(&mut q, 1, &names, PARENT_KEY);
     let plan = plan(&store, q).await;
+    let (outer, inner) = plan.split_once("SEARCH nodes").expect("nodes are searched");
+    assert!(outer.contains("wanted"), "the wanted names are the outer loop:\n{plan}");
     assert!(
-        plan.contains("USING INDEX nodes_live_names (tenant_id=? AND <expr>=? AND name_key=?)"),
+        inner.starts_with(" USING INDEX nodes_live_names (tenant_id=? AND <expr>=? AND name_key=?)"),
         "each wanted name should be a seek in the index of live names:\n{plan}"
     );
+}
+
+#[tokio::test]
+async fn reading_many_records_and_their_marks_seeks_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("plans.db")).await.unwrap();
+    for (sql, index) in [
+        (
+            crate::sets::nodes_marked_by(&[4, 5, 6]),
+            "USING INDEX nodes_by_record (trash_record_id=?)",
+        ),
+        (
+            crate::sets::nodes_by_ids(1, &[4, 5, 6]),
+            "USING INTEGER PRIMARY KEY (rowid=?)",
+        ),
+        (
+            crate::sets::records_by_ids(1, &[4, 5, 6]),
+            "USING INTEGER PRIMARY KEY (rowid=?)",
+        ),
+    ] {
+        let plan = plan(&store, QueryBuilder::new(format!("EXPLAIN QUERY PLAN {sql}"))).await;
+        assert!(plan.contains(index), "{sql}\nshould seek {index}:\n{plan}");
+        assert!(!plan.contains("SCAN"), "{sql}\nscans:\n{plan}");
+    }
 }
