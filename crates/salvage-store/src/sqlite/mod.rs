@@ -6,6 +6,8 @@
 
 mod check;
 #[cfg(test)]
+mod name_index;
+#[cfg(test)]
 mod plans;
 mod tx;
 
