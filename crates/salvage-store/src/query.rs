@@ -74,9 +74,59 @@ where
         .push("))");
 }
 
-/// Appends the WHERE conditions of a trash filter over `trash_records r`.
-pub(crate) fn push_trash_filter<'a, DB>(q: &mut QueryBuilder<'a, DB>, tenant: TenantId, f: &TrashFilter)
-where
+/// How a trash listing finds the records whose name contains a text (`name_contains`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameSearch {
+    /// `r.name_key LIKE '%…%'` over the records as the listing reads them. PostgreSQL's planner
+    /// serves it from the trigram index `trash_by_name_trigrams` when it expects few matches;
+    /// on SQLite it filters the records read in the listing's order, which is the better plan
+    /// when many records match (a page fills after a few reads).
+    Like,
+    /// SQLite: the FTS5 trigram table `trash_name_trigrams` names the candidates, the records
+    /// are read by id (`NOT INDEXED` keeps the planner, which has no statistics, from reading
+    /// the bin in order and probing the candidates instead) and the same LIKE checks each, so
+    /// the result is exactly that of `Like`. The better plan when few records match; a text
+    /// shorter than a trigram falls back to `Like`.
+    Trigrams,
+}
+
+/// The shortest text a trigram index can look up: shorter ones hold no trigram.
+const TRIGRAM_CHARS: usize = 3;
+
+/// The FTS5 query of a name search for `trash_name_trigrams`, if its text is long enough: the
+/// name key as one string (a phrase: its trigrams one after another), in double quotes with
+/// inner ones doubled, so no character of it is read as query syntax.
+pub(crate) fn trigram_phrase(f: &TrashFilter) -> Option<String> {
+    let needle = name::key(f.name_contains.as_deref()?);
+    (needle.chars().count() >= TRIGRAM_CHARS).then(|| format!("\"{}\"", needle.replace('"', "\"\"")))
+}
+
+/// The phrase to look up in the trigram table, when `search` asks for it and the text allows.
+fn trigram_lookup(f: &TrashFilter, search: NameSearch) -> Option<String> {
+    match search {
+        NameSearch::Like => None,
+        NameSearch::Trigrams => trigram_phrase(f),
+    }
+}
+
+/// The trash records as a listing or count reads them: `trash_records r`, by id only when the
+/// trigram table gives the ids.
+pub(crate) fn trash_source(f: &TrashFilter, search: NameSearch) -> &'static str {
+    if trigram_lookup(f, search).is_some() {
+        "trash_records r NOT INDEXED"
+    } else {
+        "trash_records r"
+    }
+}
+
+/// Appends the WHERE conditions of a trash filter over `trash_records r` (as `trash_source`
+/// names it for the same filter and search).
+pub(crate) fn push_trash_filter<'a, DB>(
+    q: &mut QueryBuilder<'a, DB>,
+    tenant: TenantId,
+    f: &TrashFilter,
+    search: NameSearch,
+) where
     DB: Database,
     i64: Encode<'a, DB> + Type<DB>,
     String: Encode<'a, DB> + Type<DB>,
@@ -94,6 +144,11 @@ where
     if let Some(prefix) = &f.path_prefix {
         q.push(" AND ");
         push_path_prefix(q, "r.original_path", prefix, true);
+    }
+    if let Some(phrase) = trigram_lookup(f, search) {
+        q.push(" AND r.id IN (SELECT rowid FROM trash_name_trigrams WHERE trash_name_trigrams MATCH ")
+            .push_bind(phrase)
+            .push(")");
     }
     if let Some(name) = &f.name_contains {
         let pattern = format!(
@@ -208,11 +263,12 @@ fn wrong_order(cursor: &str, listing: &str) -> Error {
 }
 
 /// Appends the trash listing: records of `tenant` matching the filter in the order `sort`,
-/// after `after`.
+/// after `after`; `search` says how the name search, if any, finds its records.
 pub(crate) fn push_trash_listing<'a, DB>(
     q: &mut QueryBuilder<'a, DB>,
     tenant: TenantId,
     filter: &TrashFilter,
+    search: NameSearch,
     sort: TrashSort,
     after: Option<&TrashCursor>,
     limit: u32,
@@ -223,9 +279,10 @@ where
     String: Encode<'a, DB> + Type<DB>,
 {
     q.push(format!(
-        "SELECT {RECORD_COLUMNS} FROM trash_records r JOIN users u ON u.id = r.deleted_by"
+        "SELECT {RECORD_COLUMNS} FROM {} JOIN users u ON u.id = r.deleted_by",
+        trash_source(filter, search)
     ));
-    push_trash_filter(q, tenant, filter);
+    push_trash_filter(q, tenant, filter, search);
     let column = trash_column(sort.by);
     if let Some(c) = after {
         if c.sort() != sort {

@@ -5,7 +5,7 @@
 
 use crate::query::{
     self, id_list, push_children_listing, push_outside, push_trash_filter, push_trash_listing, storage_error,
-    subtree_end, topmost,
+    subtree_end, topmost, NameSearch,
 };
 use crate::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
 use crate::sets;
@@ -811,14 +811,16 @@ impl StoreTx for PgTx {
         limit: u32,
     ) -> Result<Vec<TrashRecord>> {
         let mut q = QueryBuilder::<Postgres>::new("");
-        push_trash_listing(&mut q, tenant, filter, sort, after, limit)?;
+        // The planner chooses between the trigram index and the ordered bin from its
+        // statistics; the query is the same either way.
+        push_trash_listing(&mut q, tenant, filter, NameSearch::Like, sort, after, limit)?;
         let rows = q.build().fetch_all(&mut *self.tx).await.map_err(storage_error)?;
         rows.iter().map(rows::record).collect()
     }
 
     async fn count_records(&mut self, tenant: TenantId, filter: &TrashFilter) -> Result<i64> {
         let mut q = QueryBuilder::<Postgres>::new("SELECT count(*) FROM trash_records r");
-        push_trash_filter(&mut q, tenant, filter);
+        push_trash_filter(&mut q, tenant, filter, NameSearch::Like);
         q.build_query_scalar()
             .fetch_one(&mut *self.tx)
             .await

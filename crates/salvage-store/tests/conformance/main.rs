@@ -4,6 +4,7 @@
 //! This test binary runs it on SQLite; `postgres.rs` compiles the same modules into a second
 //! binary that runs them on PostgreSQL. `support::world` opens the backend named here.
 
+mod name_search;
 mod sorting;
 mod state_machine;
 mod support;

@@ -5,6 +5,7 @@
 //! cannot be reached, the first test to need it says so and this binary stops there, passing —
 //! unless `SALVAGE_REQUIRE_POSTGRES=1`, which makes that a failure (CI sets it).
 
+mod name_search;
 mod sorting;
 mod state_machine;
 mod support;
