@@ -312,11 +312,7 @@ mod tests {
         assert_eq!(count(&store).await, (rows as i64, rows as i64 * ROW_BYTES));
 
         store.close().await;
-        assert_eq!(
-            wal_bytes(&wal_path(&file)),
-            0,
-            "closing checkpoints the whole WAL and removes it"
-        );
+        assert_eq!(wal_bytes(&wal_path(&file)), 0, "closing checkpoints the whole WAL");
         store.close().await;
 
         let store = SqliteStore::open(&file).await.unwrap();

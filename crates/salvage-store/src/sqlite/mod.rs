@@ -110,13 +110,23 @@ impl SqliteStore {
         })
     }
 
-    /// Stops the checkpoint task and closes both pools. The writer closes last: as the last
-    /// connection to the database, it checkpoints the whole WAL and removes it.
+    /// Stops the checkpoint task, closes the readers, checkpoints the whole WAL and closes the
+    /// writer. Closing the last connection to a database would checkpoint too, but a reader
+    /// handed back to its pool while it closes can stay open after it, and a read-only
+    /// connection that closes last leaves the WAL as it is.
     pub async fn close(&self) {
         if let Some(checkpointer) = &self.checkpointer {
             checkpointer.stop().await;
         }
         self.reader.close().await;
+        if self.checkpointer.is_some() && !self.writer.is_closed() {
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.writer)
+                .await
+            {
+                tracing::warn!(error = %e, "checkpointing the WAL at close failed");
+            }
+        }
         self.writer.close().await;
     }
 
