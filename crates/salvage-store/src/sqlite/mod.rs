@@ -59,9 +59,13 @@ impl SqliteStore {
         // request path) unless the valve finds the WAL too long; the WAL file is cut back to
         // the valve's size when it starts over.
         let valve = Arc::new(WriterValve::new(checkpoints.valve_bytes));
+        // Neither pool pings a connection before lending it (sqlx does by default): a
+        // connection to a local file does not drop the way a network one does, and the ping is
+        // one more round trip to the connection's thread for every transaction.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
+            .test_before_acquire(false)
             .before_acquire({
                 let valve = valve.clone();
                 move |conn, _| {
@@ -100,6 +104,7 @@ impl SqliteStore {
         };
         let reader = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await
             .map_err(storage_error)?;
