@@ -269,7 +269,9 @@ impl World {
         let url = format!("sqlite://{}?mode=ro", self.s.data_dir().join("salvage.db").display());
         let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
         let tables: Vec<(String,)> = sqlx::query_as(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('sessions', '_sqlx_migrations') ORDER BY name",
+            // Ordinary tables only: the name index (an FTS5 table and its shadow tables) is
+            // derived from `trash_records`, which is compared itself.
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT IN ('sessions', '_sqlx_migrations', 'sqlite_schema') ORDER BY name",
         )
         .fetch_all(&pool)
         .await
