@@ -491,6 +491,11 @@ impl Repository {
                     let mut names = split_path(&record.original_path)?;
                     names.pop();
                     names
+                } else if node.parent_id.is_none() {
+                    // A member left without folders by the purge of a later deletion that held
+                    // them: those folders are gone for good, so it goes back into (a recreation
+                    // of) the folder its own deletion took away, the nearest place still known.
+                    split_path(&record.original_path)?
                 } else {
                     tx.names_of(actor.tenant_id, &node.ancestor_ids()).await?
                 };

@@ -883,6 +883,14 @@ impl Model {
                         .collect();
                     names.pop();
                     names
+                } else if self.node(m).parent.is_none() {
+                    // Detached by a purge: back into the folder its deletion took away.
+                    self.records[&rid]
+                        .original_path
+                        .split('/')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
                 } else {
                     let mut chain = self.chain(m);
                     chain.remove(0);

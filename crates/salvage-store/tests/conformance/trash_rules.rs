@@ -674,6 +674,38 @@ async fn concurrent_single_restores_each_get_their_own_outcome() {
     w.assert_consistent().await;
 }
 
+// An item left in a deletion when another item was taken out of it, then cut off from its
+// folders by the purge of a later deletion of those folders, can still be recreated: it goes
+// back into the folder its own deletion took away.
+#[tokio::test]
+async fn a_member_cut_off_by_a_purge_is_recreated_where_its_deletion_began() {
+    let w = world().await;
+    let lib = w.library("L").await;
+    let f = w.folder(&w.admin, &lib, "F").await;
+    let g = w.folder(&w.admin, &f, "G").await;
+    let a = w.doc(&w.admin, &g, "a", "a").await;
+    let b = w.doc(&w.admin, &g, "b", "b").await;
+    let first = w.repo.delete(&w.admin, f.id).await.unwrap();
+    let recreate = RestoreOptions {
+        missing_parent: MissingParent::Recreate,
+        ..opts()
+    };
+    // Taking `a` out brings F and G back and leaves `b` alone in the first deletion.
+    w.repo.restore_one(&w.admin, TrashItem::Node(a.id), recreate).await.unwrap();
+    let second = w.repo.delete(&w.admin, f.id).await.unwrap();
+    w.repo.purge(&w.admin, &[rec(&second)]).await.unwrap();
+
+    let restored = w.repo.restore_one(&w.admin, rec(&first), recreate).await.unwrap();
+    assert_eq!(restored.node_id, b.id);
+    assert_eq!(restored.path, "/L/F/b");
+    assert_eq!(w.content(&w.admin, b.id).await, "b");
+    assert_eq!(
+        w.repo.restore_one(&w.admin, rec(&first), opts()).await.unwrap_err(),
+        Error::NotInTrash(None)
+    );
+    w.assert_consistent().await;
+}
+
 #[tokio::test]
 async fn restoring_twice_says_it_is_no_longer_in_the_trash() {
     let w = world().await;
