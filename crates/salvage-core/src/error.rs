@@ -27,6 +27,10 @@ pub enum Error {
     /// No create right in the folder a restore would put the item in.
     #[error("insufficient rights: you need the right to add items in the target folder")]
     InsufficientRights,
+    /// A restore somewhere other than the item's original place that would let the caller read
+    /// content they may not read where it was (DESIGN.md §3 rule 12: a restore grants nothing).
+    #[error("{0}; restore it to its original place, or ask an administrator")]
+    WouldGrantAccess(String),
     #[error("{} is no longer in the recycle bin", kind_word(*.0))]
     NotInTrash(Option<NodeKind>),
     #[error("the original location no longer exists; restore to another folder or ask for the path to be recreated")]
@@ -65,6 +69,7 @@ impl Error {
             Error::PermissionDenied(_) => "permission-denied",
             Error::AccessDenied => "access-denied",
             Error::InsufficientRights => "insufficient-rights",
+            Error::WouldGrantAccess(_) => "would-grant-access",
             Error::NotInTrash(_) => "not-in-trash",
             Error::OriginalLocationMissing => "parent-missing",
             Error::TargetNotFound => "target-not-found",

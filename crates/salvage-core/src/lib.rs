@@ -14,6 +14,7 @@ mod repository;
 pub mod sort;
 pub mod store;
 pub mod trash;
+mod visibility;
 
 pub use error::{Error, Result};
 pub use repository::{split_path, Config, InitReport, Page, Repository, DEFAULT_ADMIN, DEFAULT_TENANT};

@@ -1,7 +1,7 @@
 //! The repository service: the one entry point every face calls. Each public method is one
 //! transaction and checks the caller's rights before it changes anything.
 
-use crate::acl::{effective_right, AclEntry, Right};
+use crate::acl::{AclEntry, Right};
 use crate::auth;
 use crate::blob::{BlobReader, BlobStore};
 use crate::clock::Clock;
@@ -10,6 +10,7 @@ use crate::model::*;
 use crate::name;
 use crate::sort::check_order;
 use crate::store::{ChildCursor, ChildSort, SortKey, Store, StoreTx};
+use crate::visibility::{live_node, right_on, Scopes};
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::io::AsyncRead;
@@ -488,8 +489,10 @@ impl Repository {
             let existing = tx
                 .unmarked_child(actor.tenant_id, parent.as_ref().map(|p| p.id), &name::key(segment))
                 .await?;
+            // An existing item the caller may not see is a clash like any other, never a
+            // way into it.
             let next = match existing {
-                Some(n) if n.kind.is_container() => n,
+                Some(n) if n.kind.is_container() && right_on(tx, actor, &n).await?.can_list() => n,
                 Some(_) => return Err(Error::NameConflict(segment.clone())),
                 None => {
                     let kind = if parent.is_none() {
@@ -611,10 +614,7 @@ impl Repository {
             .unmarked_child(actor.tenant_id, Some(parent.id), &name::key(name))
             .await?
         {
-            Some(existing) if existing.kind != NodeKind::Document => Err(Error::NameConflict(name.to_owned())),
-            Some(existing) if !right_on(tx.as_mut(), actor, &existing).await?.can_change() => {
-                Err(Error::PermissionDenied(format!("you may not change {name:?}")))
-            }
+            Some(existing) => existing_document(tx.as_mut(), actor, existing, name).await.map(|_| ()),
             None if !right_on(tx.as_mut(), actor, &parent).await?.can_add() => Err(Error::PermissionDenied(format!(
                 "you may not add items to {:?}",
                 parent.name
@@ -637,13 +637,7 @@ impl Repository {
             .unmarked_child(actor.tenant_id, Some(parent.id), &name::key(name))
             .await?
         {
-            Some(existing) if existing.kind == NodeKind::Document => {
-                if !right_on(tx.as_mut(), actor, &existing).await?.can_change() {
-                    return Err(Error::PermissionDenied(format!("you may not change {name:?}")));
-                }
-                existing
-            }
-            Some(_) => return Err(Error::NameConflict(name.to_owned())),
+            Some(existing) => existing_document(tx.as_mut(), actor, existing, name).await?,
             None => {
                 self.insert_child(tx.as_mut(), actor, Some(&parent), NodeKind::Document, name)
                     .await?
@@ -680,12 +674,7 @@ impl Repository {
     /// A live item by id, if the caller may at least list it; otherwise "not found", exactly as
     /// for an unknown id.
     pub async fn node(&self, actor: &Actor, id: NodeId) -> Result<Node> {
-        let mut tx = self.store.read().await?;
-        let node = live_node(tx.as_mut(), actor, id).await?;
-        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
-            return Err(Error::not_found(format!("item {id}")));
-        }
-        Ok(node)
+        live_node(self.store.read().await?.as_mut(), actor, id).await
     }
 
     /// The path by names of a live node, e.g. `/Finance/Reports/q1.pdf`.
@@ -729,10 +718,7 @@ impl Repository {
         check_order(sort, after.map(ChildCursor::sort), ChildSort::as_str)?;
         let mut tx = self.store.read().await?;
         if let Some(parent) = parent {
-            let node = live_node(tx.as_mut(), actor, parent).await?;
-            if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
-                return Err(Error::PermissionDenied(format!("you may not list {:?}", node.name)));
-            }
+            live_node(tx.as_mut(), actor, parent).await?;
         }
         let limit = limit.clamp(1, 10_000);
         let mut items = tx
@@ -745,32 +731,32 @@ impl Repository {
             None
         };
         // The cursor comes from what was read, so a page thinned by access lists still leads on.
-        keep_listable(tx.as_mut(), actor, &mut items).await?;
+        let scopes = Scopes::read(tx.as_mut(), actor).await?;
+        items.retain(|n| scopes.can_see(n));
         Ok(Page { items, next })
     }
 
-    /// The documents of the tenant, live or in the trash, whose name without its extension is
-    /// `stem` (in any case). For faces whose asset names are unique per tenant, not per folder.
-    pub async fn documents_named(&self, actor: &Actor, stem: &str) -> Result<Vec<Node>> {
+    /// Whether a document of the tenant other than `except`, live or in the trash, has `stem`
+    /// as its name without the extension (in any case). For faces whose asset names are unique
+    /// per tenant, not per folder. It answers only yes or no: the clashing document may be one
+    /// the caller may not see, and nothing of it is given away.
+    pub async fn document_stem_taken(&self, actor: &Actor, stem: &str, except: Option<NodeId>) -> Result<bool> {
         let key = name::key(stem);
         let mut tx = self.store.read().await?;
         let found = tx.documents_named(actor.tenant_id, &key, 1000).await?;
         Ok(found
-            .into_iter()
-            .filter(|n| name::key(name::stem(&n.name)) == key)
-            .collect())
+            .iter()
+            .any(|n| Some(n.id) != except && name::key(name::stem(&n.name)) == key))
     }
 
-    /// Every live item below `root` the caller may list, in path order (at most `limit` are
-    /// considered; see `keep_listable`).
+    /// Every live item below `root` the caller may see, in path order (at most `limit` are
+    /// considered, before those hidden by access lists are left out).
     pub async fn descendants(&self, actor: &Actor, root: NodeId, limit: u32) -> Result<Vec<Node>> {
         let mut tx = self.store.read().await?;
         let root = live_node(tx.as_mut(), actor, root).await?;
-        if !right_on(tx.as_mut(), actor, &root).await?.can_list() {
-            return Err(Error::not_found("folder"));
-        }
         let mut nodes = tx.unmarked_below(actor.tenant_id, &root, limit).await?;
-        keep_listable(tx.as_mut(), actor, &mut nodes).await?;
+        let scopes = Scopes::read(tx.as_mut(), actor).await?;
+        nodes.retain(|n| scopes.can_see(n));
         Ok(nodes)
     }
 
@@ -899,20 +885,13 @@ impl Repository {
     pub async fn right_on(&self, actor: &Actor, id: NodeId) -> Result<Right> {
         let mut tx = self.store.read().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
-        let right = right_on(tx.as_mut(), actor, &node).await?;
-        if !right.can_list() {
-            return Err(Error::not_found("item"));
-        }
-        Ok(right)
+        right_on(tx.as_mut(), actor, &node).await
     }
 
     /// A folder's effective access list and whether it is inherited.
     pub async fn access_list(&self, actor: &Actor, id: NodeId) -> Result<(bool, Vec<AclEntry>)> {
         let mut tx = self.store.read().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
-        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
-            return Err(Error::not_found("item"));
-        }
         let ids = crate::model::path_ids(&node.path);
         let entries = tx
             .nearest_access_list(actor.tenant_id, &ids)
@@ -1086,65 +1065,6 @@ pub fn split_path(path: &str) -> Result<Vec<String>> {
     Ok(names)
 }
 
-/// Whether no node on the way from the root down to `node` (itself included) is marked.
-pub(crate) async fn is_live(tx: &mut dyn StoreTx, node: &Node) -> Result<bool> {
-    if node.trash_record_id.is_some() {
-        return Ok(false);
-    }
-    if node.parent_id.is_none() {
-        return Ok(node.kind == NodeKind::Library);
-    }
-    Ok(tx.nearest_marked(node.tenant_id, &node.ancestor_ids()).await?.is_none())
-}
-
-/// A live node of the caller's tenant, or "not found" (trashed items and other tenants' ids look
-/// exactly like unknown ones).
-pub(crate) async fn live_node(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
-    match tx.node(actor.tenant_id, id).await? {
-        Some(node) if is_live(tx, &node).await? => Ok(node),
-        _ => Err(Error::not_found(format!("item {id}"))),
-    }
-}
-
-/// The caller's effective right on a node: the nearest access list up the tree.
-/// Leaves out of `nodes` (all inside one place the caller may list, in path order) what the
-/// caller may not list: a folder with an access list of its own decides for itself and its
-/// subtree. Those folders are found in `nodes` themselves, so this costs one query per such
-/// folder, never one per item.
-async fn keep_listable(tx: &mut dyn StoreTx, actor: &Actor, nodes: &mut Vec<Node>) -> Result<()> {
-    if actor.is_admin {
-        return Ok(());
-    }
-    // (path, listable) of every folder in `nodes` that sets its own list, in path order.
-    let mut scopes: Vec<(String, bool)> = Vec::new();
-    for folder in nodes.iter().filter(|n| n.kind.is_container() && !n.acl_inherited) {
-        let entries = tx.access_list(folder.id).await?;
-        scopes.push((folder.path.clone(), effective_right(actor, Some(&entries)).can_list()));
-    }
-    if scopes.is_empty() {
-        return Ok(());
-    }
-    nodes.retain(|n| {
-        // The deepest such folder on the node's path decides; with none, the place's right
-        // (already checked by the caller) applies.
-        scopes
-            .iter()
-            .rev()
-            .find(|(path, _)| n.path.starts_with(path.as_str()))
-            .is_none_or(|(_, listable)| *listable)
-    });
-    Ok(())
-}
-
-pub(crate) async fn right_on(tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<Right> {
-    if actor.is_admin {
-        return Ok(Right::FullControl);
-    }
-    let ids = crate::model::path_ids(&node.path);
-    let acl = tx.nearest_access_list(actor.tenant_id, &ids).await?;
-    Ok(effective_right(actor, acl.as_ref().map(|(_, e)| e.as_slice())))
-}
-
 pub(crate) async fn name_path(tx: &mut dyn StoreTx, tenant: TenantId, node: &Node) -> Result<String> {
     let names = tx.names_of(tenant, &crate::model::path_ids(&node.path)).await?;
     Ok(format!("/{}", names.join("/")))
@@ -1169,6 +1089,19 @@ pub(crate) fn check_container_outside(target: &Node, node: &Node) -> Result<()> 
         return Err(Error::InvalidTarget("an item cannot be put inside itself".into()));
     }
     Ok(())
+}
+
+/// The live document `existing` that an upload named `name` would give a new version, if the
+/// caller may change it. One the caller may not see is a clash like any other, never a way in.
+async fn existing_document(tx: &mut dyn StoreTx, actor: &Actor, existing: Node, name: &str) -> Result<Node> {
+    let right = right_on(tx, actor, &existing).await?;
+    if existing.kind != NodeKind::Document || !right.can_list() {
+        return Err(Error::NameConflict(name.to_owned()));
+    }
+    if !right.can_change() {
+        return Err(Error::PermissionDenied(format!("you may not change {name:?}")));
+    }
+    Ok(existing)
 }
 
 async fn readable_document(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {

@@ -38,6 +38,31 @@ pub struct TrashFilter {
     pub stage: Option<Stage>,
     /// "Deleted in this folder": the folder the item was deleted from.
     pub original_parent: Option<NodeId>,
+    /// Deletions all of whose items (the nodes they mark) have id paths in these ranges are
+    /// left out: the parts of the tree the caller may not see. Set by the core's visibility
+    /// rule; faces leave it empty.
+    pub hidden: Vec<PathRange>,
+}
+
+/// Materialized id paths from `start` (included) to `end` (excluded): a subtree, or part of one.
+/// Id paths hold only digits and slashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRange {
+    pub start: String,
+    pub end: String,
+}
+
+impl PathRange {
+    pub fn new(start: String, end: String) -> PathRange {
+        PathRange { start, end }
+    }
+
+    /// Every path at or below `path` (`/1/5/`): from `/1/5/` up to `/1/50`, as '0' follows '/'.
+    pub fn subtree(path: &str) -> PathRange {
+        let mut end = path[..path.len() - 1].to_owned();
+        end.push('0');
+        PathRange::new(path.to_owned(), end)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -169,6 +194,9 @@ pub trait StoreTx: Send {
     /// Drops the own access list of every node strictly below `root`, so the whole subtree
     /// inherits `root`'s again (one statement over the path range).
     async fn inherit_below(&mut self, root: &Node) -> Result<()>;
+    /// The id path and access list of every node of the tenant that sets a list of its own,
+    /// live or in the trash (one statement; the visibility rule judges many nodes with them).
+    async fn access_scopes(&mut self, tenant: TenantId) -> Result<Vec<(String, Vec<AclEntry>)>>;
 
     // --- trash ----------------------------------------------------------------------------
     /// Count and size of the items a deletion of `root` removes: its subtree, less anything
@@ -196,7 +224,7 @@ pub trait StoreTx: Send {
     /// out of a trashed folder leaves its siblings in the same deletion).
     async fn mark_children_except(&mut self, parent: NodeId, keep: NodeId, record: RecordId) -> Result<u64>;
     /// Moves matching user-bin records (`record`: only that one) to the system bin, auditing
-    /// each; returns how many.
+    /// each, but none all of whose marked nodes have id paths in `hidden`; returns how many.
     #[allow(clippy::too_many_arguments)]
     async fn move_to_system_bin(
         &mut self,
@@ -204,6 +232,7 @@ pub trait StoreTx: Send {
         record: Option<RecordId>,
         deleted_by: Option<UserId>,
         deleted_before: Option<DateTime<Utc>>,
+        hidden: &[PathRange],
         actor: Option<UserId>,
         action: AuditAction,
         now: DateTime<Utc>,
@@ -216,7 +245,9 @@ pub trait StoreTx: Send {
         limit: u32,
     ) -> Result<Vec<RecordId>>;
     /// Permanently removes a record and its members, releasing their blob references. Nodes
-    /// under its subtree that belong to other records are detached and kept.
+    /// under its subtree that belong to other records are detached and kept; one that
+    /// inherited its access list is given a copy of the list it inherited, so it stays visible
+    /// to exactly whom it was visible before.
     async fn purge_record(&mut self, record: &TrashRecord, now: DateTime<Utc>) -> Result<()>;
 
     // --- many items at once (the set-based restore) --------------------------------------

@@ -79,7 +79,9 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::InvalidName { .. } | Error::InvalidTarget(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::InvalidInput(_) => StatusCode::BAD_REQUEST,
         Error::NameConflict(_) | Error::OriginalLocationMissing => StatusCode::CONFLICT,
-        Error::PermissionDenied(_) | Error::AccessDenied | Error::InsufficientRights => StatusCode::FORBIDDEN,
+        Error::PermissionDenied(_) | Error::AccessDenied | Error::InsufficientRights | Error::WouldGrantAccess(_) => {
+            StatusCode::FORBIDDEN
+        }
         Error::NotInTrash(_) => StatusCode::GONE,
         Error::AuthenticationFailed | Error::InvalidTicket => StatusCode::UNAUTHORIZED,
         Error::Storage(_) | Error::Blob(_) => StatusCode::INTERNAL_SERVER_ERROR,

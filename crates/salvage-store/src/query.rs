@@ -5,7 +5,8 @@
 use salvage_core::model::{Node, NodeId, NodeKind, TenantId};
 use salvage_core::name;
 use salvage_core::store::{
-    AuditFilter, ChildCursor, ChildOrder, ChildSort, SortKey, TrashCursor, TrashFilter, TrashOrder, TrashSort,
+    AuditFilter, ChildCursor, ChildOrder, ChildSort, PathRange, SortKey, TrashCursor, TrashFilter, TrashOrder,
+    TrashSort,
 };
 use salvage_core::{Error, Result};
 use sqlx::{Database, Encode, QueryBuilder, Type};
@@ -22,6 +23,39 @@ pub(crate) fn subtree_end(path: &str) -> String {
     let mut end = path[..path.len() - 1].to_owned();
     end.push('0');
     end
+}
+
+/// Every node of a tenant that sets its own access list, with its entries (a list without any
+/// gives one row of NULLs), by path. `nodes_own_access_lists` serves it.
+pub(crate) fn access_scopes(tenant: TenantId) -> String {
+    format!(
+        "SELECT n.path, e.principal_kind, e.principal_id, e.access_right FROM nodes n \
+         LEFT JOIN acl_entries e ON e.node_id = n.id \
+         WHERE n.tenant_id = {tenant} AND NOT n.acl_inherited ORDER BY n.path, e.principal_kind, e.principal_id"
+    )
+}
+
+/// ` AND EXISTS (…)`: keeps only the trash records (`record_column`, a record id) that mark a
+/// node whose id path lies outside every range of `hidden`. The paths are written into the
+/// statement: id paths hold only digits and slashes, which is checked, so nothing can be
+/// injected.
+pub(crate) fn outside_hidden(record_column: &str, hidden: &[PathRange]) -> String {
+    if hidden.is_empty() {
+        return String::new();
+    }
+    let literal = |path: &str| {
+        assert!(
+            path.bytes().all(|b| b.is_ascii_digit() || b == b'/'),
+            "an id path holds only digits and slashes"
+        );
+        format!("'{path}'")
+    };
+    let ranges = hidden
+        .iter()
+        .map(|r| format!("(hn.path >= {} AND hn.path < {})", literal(&r.start), literal(&r.end)))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(" AND EXISTS (SELECT 1 FROM nodes hn WHERE hn.trash_record_id = {record_column} AND NOT ({ranges}))")
 }
 
 /// Ids as a literal SQL list (they are integers, so nothing to escape).
@@ -178,6 +212,7 @@ pub(crate) fn push_trash_filter<'a, DB>(
     if let Some(parent) = f.original_parent {
         q.push(" AND r.original_parent_id = ").push_bind(parent);
     }
+    q.push(outside_hidden("r.id", &f.hidden));
 }
 
 /// The key of the type order: `0` (containers) or `1` (documents), then the name key. One text

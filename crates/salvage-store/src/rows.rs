@@ -14,6 +14,7 @@ pub(crate) trait Columns {
     fn int(&self, column: &str) -> i64;
     fn opt_int(&self, column: &str) -> Option<i64>;
     fn text(&self, column: &str) -> String;
+    fn opt_text(&self, column: &str) -> Option<String>;
     fn flag(&self, column: &str) -> bool;
 }
 
@@ -27,6 +28,9 @@ macro_rules! columns_of {
                 self.get(column)
             }
             fn text(&self, column: &str) -> String {
+                self.get(column)
+            }
+            fn opt_text(&self, column: &str) -> Option<String> {
                 self.get(column)
             }
             fn flag(&self, column: &str) -> bool {
@@ -179,6 +183,25 @@ pub(crate) fn acl_entry(row: &impl Columns) -> Result<AclEntry> {
     let right = row.int("access_right");
     let right = Right::from_u8(right as u8).ok_or_else(|| corrupt("access right", &right.to_string()))?;
     Ok(AclEntry { principal, right })
+}
+
+/// Rows of `query::ACCESS_SCOPES` (ordered by path; a list without entries is one row of
+/// NULLs) as one (path, entries) pair per node.
+pub(crate) fn access_scopes(rows: &[impl Columns]) -> Result<Vec<(String, Vec<AclEntry>)>> {
+    let mut scopes: Vec<(String, Vec<AclEntry>)> = Vec::new();
+    for row in rows {
+        let path = row.text("path");
+        if scopes.last().is_none_or(|(last, _)| *last != path) {
+            scopes.push((path, Vec::new()));
+        }
+        if row.opt_text("principal_kind").is_some() {
+            let entry = acl_entry(row)?;
+            if let Some((_, entries)) = scopes.last_mut() {
+                entries.push(entry);
+            }
+        }
+    }
+    Ok(scopes)
 }
 
 pub(crate) fn event(row: &impl Columns) -> Result<AuditEvent> {

@@ -2,11 +2,12 @@
 //! (Scene7's `trashState` on every asset, `emptyAssetsFromTrash` on a list of assets): where an
 //! item is, what the trash holds node by node, and emptying single items to the system bin.
 
-use super::{may_see, require_trash_role, restore_policy, visible_filter};
+use super::{require_trash_role, restore_policy};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::repository::{name_path, right_on, Repository};
+use crate::repository::{name_path, Repository};
 use crate::store::{StoreTx, TrashFilter};
+use crate::visibility::{can_see, can_see_record, record_in_sight, visible_trash_filter, Scopes};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -30,35 +31,14 @@ pub struct LocatedItem {
 /// How many items `locate_items` reads at once.
 const LOCATE_CHUNK: usize = 500;
 
-/// Whether the caller may list live nodes, asked of the store once per folder: a node that
-/// inherits its access list has the right its folder has.
-#[derive(Default)]
-struct Rights {
-    by_folder: HashMap<NodeId, bool>,
-}
-
-impl Rights {
-    async fn may_list(&mut self, tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<bool> {
-        let folder = node.parent_id.filter(|_| node.acl_inherited);
-        if let Some(known) = folder.and_then(|f| self.by_folder.get(&f)) {
-            return Ok(*known);
-        }
-        let allowed = right_on(tx, actor, node).await?.can_list();
-        if let Some(folder) = folder {
-            self.by_folder.insert(folder, allowed);
-        }
-        Ok(allowed)
-    }
-}
-
 impl Repository {
     /// Items by id, live or in the trash, in one read transaction. `None` for an id that is
-    /// unknown, of another tenant, not listable by the caller, or in a deletion the caller may
-    /// not see: all look alike.
+    /// unknown, of another tenant, hidden from the caller by an access list (where it is, or
+    /// where it was deleted from), or in a deletion the caller may not see: all look alike.
     pub async fn locate_items(&self, actor: &Actor, ids: &[NodeId]) -> Result<Vec<Option<LocatedItem>>> {
         let mut tx = self.store.read().await?;
         let policy = restore_policy(tx.as_mut(), actor).await?;
-        let mut rights = Rights::default();
+        let scopes = Scopes::read(tx.as_mut(), actor).await?;
         let mut found = Vec::with_capacity(ids.len());
         // A few statements per chunk, whatever the number of items: their nodes, every node
         // above them (marks and folder names), and the deletions that hold them.
@@ -98,17 +78,28 @@ impl Repository {
                 .into_iter()
                 .map(|r| (r.id, r))
                 .collect();
+            // A deletion is judged by the items it marks.
+            let record_ids: Vec<RecordId> = records.keys().copied().collect();
+            let mut marked: HashMap<RecordId, Vec<Node>> = HashMap::new();
+            for node in tx.nodes_marked_by(&record_ids).await? {
+                if let Some(r) = node.trash_record_id {
+                    marked.entry(r).or_default().push(node);
+                }
+            }
             for id in chunk {
                 let Some(node) = known.get(id) else {
                     found.push(None);
                     continue;
                 };
                 let state = match nearest_mark(node) {
-                    None if rights.may_list(tx.as_mut(), actor, node).await? => Some(ItemState::Live),
-                    None => None,
+                    _ if !scopes.can_see(node) => None,
+                    None => Some(ItemState::Live),
                     Some(r) => records
                         .get(&r)
-                        .filter(|r| may_see(actor, r, policy))
+                        .filter(|r| {
+                            let marks = marked.get(&r.id).into_iter().flatten();
+                            record_in_sight(&scopes, actor, r, marks, policy)
+                        })
                         .map(|r| ItemState::Trashed(r.stage)),
                 };
                 let Some(state) = state else {
@@ -141,14 +132,12 @@ impl Repository {
     pub async fn trash_members(&self, actor: &Actor, stage: Option<Stage>, limit: u32) -> Result<Vec<LocatedItem>> {
         let mut tx = self.store.read().await?;
         let policy = restore_policy(tx.as_mut(), actor).await?;
-        let filter = visible_filter(
-            actor,
-            &TrashFilter {
-                stage,
-                ..TrashFilter::default()
-            },
-            policy,
-        )?;
+        let filter = TrashFilter {
+            stage,
+            ..TrashFilter::default()
+        };
+        let filter = visible_trash_filter(tx.as_mut(), actor, &filter, policy).await?;
+        let scopes = Scopes::read(tx.as_mut(), actor).await?;
         let mut items = Vec::new();
         let mut after = None;
         'pages: loop {
@@ -173,6 +162,9 @@ impl Repository {
                         .collect();
                     let state = ItemState::Trashed(record.stage);
                     for node in std::iter::once(marked.clone()).chain(below) {
+                        if !scopes.can_see(&node) {
+                            continue;
+                        }
                         let mut folders = above.clone();
                         folders.extend(
                             node.ancestor_ids()
@@ -224,7 +216,10 @@ async fn empty_item(
     id: NodeId,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let node = tx.node(actor.tenant_id, id).await?.ok_or(Error::NotInTrash(None))?;
+    let node = match tx.node(actor.tenant_id, id).await? {
+        Some(node) if can_see(tx, actor, &node).await? => node,
+        _ => return Err(Error::NotInTrash(None)),
+    };
     let marked = tx
         .nearest_marked(actor.tenant_id, &path_ids(&node.path))
         .await?
@@ -233,10 +228,12 @@ async fn empty_item(
         Some(r) => tx.record(actor.tenant_id, r).await?,
         None => None,
     };
-    // A deletion the caller may not see is as unknown as an id that never existed.
-    let record = record
-        .filter(|r| may_see(actor, r, policy))
-        .ok_or(Error::NotInTrash(None))?;
+    // A deletion, or an item of one, that the caller may not see is as unknown as an id that
+    // never existed.
+    let record = match record {
+        Some(r) if can_see_record(tx, actor, &r, policy).await? => r,
+        _ => return Err(Error::NotInTrash(None)),
+    };
     if record.stage == Stage::SystemBin {
         return Ok(());
     }
@@ -251,6 +248,7 @@ async fn empty_item(
         Some(record.id),
         None,
         None,
+        &[],
         Some(actor.user_id),
         AuditAction::Empty,
         now,

@@ -5,6 +5,7 @@ use super::restore::TrashItem;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::repository::{require_admin, Repository};
+use crate::visibility::Scopes;
 use chrono::{DateTime, Duration, Utc};
 
 /// The outcome of purging one item: the deletion that was removed, or why not.
@@ -38,12 +39,15 @@ impl Repository {
         }
         let deleted_by = (!everyone).then_some(actor.user_id);
         let mut tx = self.store.write().await?;
+        // One's own deletions from places one may no longer see stay where they are.
+        let hidden = Scopes::read(tx.as_mut(), actor).await?.hidden_ranges();
         let n = tx
             .move_to_system_bin(
                 actor.tenant_id,
                 None,
                 deleted_by,
                 None,
+                &hidden,
                 Some(actor.user_id),
                 AuditAction::Empty,
                 self.clock.now(),
@@ -141,6 +145,7 @@ impl Repository {
                         None,
                         None,
                         Some(before),
+                        &[],
                         None,
                         AuditAction::MoveToSystemBin,
                         now,

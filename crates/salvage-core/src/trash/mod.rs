@@ -16,9 +16,10 @@ pub use restore::{
 
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::repository::{live_node, name_path, require_admin, right_on, Page, Repository};
+use crate::repository::{name_path, require_admin, Page, Repository};
 use crate::sort::check_order;
 use crate::store::{StoreTx, TrashCursor, TrashFilter, TrashSort};
+use crate::visibility::{can_see_record, live_node, right_on, visible_trash_filter, Scopes};
 
 impl Repository {
     /// Moves a document or folder (with everything beneath it) to the caller's recycle bin.
@@ -116,7 +117,8 @@ impl Repository {
         check_order(sort, after.map(TrashCursor::sort), TrashSort::as_str)?;
         let limit = limit.clamp(1, 10_000);
         let mut tx = self.store.read().await?;
-        let filter = visible_filter(actor, filter, restore_policy(tx.as_mut(), actor).await?)?;
+        let policy = restore_policy(tx.as_mut(), actor).await?;
+        let filter = visible_trash_filter(tx.as_mut(), actor, filter, policy).await?;
         let mut items = tx.records(actor.tenant_id, &filter, sort, after, limit + 1).await?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
@@ -129,34 +131,38 @@ impl Repository {
 
     pub async fn trash_count(&self, actor: &Actor, filter: &TrashFilter) -> Result<i64> {
         let mut tx = self.store.read().await?;
-        let filter = visible_filter(actor, filter, restore_policy(tx.as_mut(), actor).await?)?;
+        let policy = restore_policy(tx.as_mut(), actor).await?;
+        let filter = visible_trash_filter(tx.as_mut(), actor, filter, policy).await?;
         tx.count_records(actor.tenant_id, &filter).await
     }
 
     /// One trash record, if the caller may see it.
     pub async fn trash_record(&self, actor: &Actor, id: RecordId) -> Result<TrashRecord> {
         let mut tx = self.store.read().await?;
-        let policy = restore_policy(tx.as_mut(), actor).await?;
-        match tx.record(actor.tenant_id, id).await? {
-            Some(r) if may_see(actor, &r, policy) => Ok(r),
-            _ => Err(Error::not_found(format!("trash item {id}"))),
-        }
+        visible_record(tx.as_mut(), actor, id)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("trash item {id}")))
     }
 
     /// What a deletion holds: each node it marks followed by the rest of its subtree that went
-    /// with it (at most `limit` nodes), so one item can be picked out and restored on its own.
+    /// with it (at most `limit` nodes are read), so one item can be picked out and restored on
+    /// its own. Members the caller may not see where they were are left out.
     pub async fn trash_contents(&self, actor: &Actor, id: RecordId, limit: u32) -> Result<Vec<Node>> {
-        let record = self.trash_record(actor, id).await?;
         let mut tx = self.store.read().await?;
+        let record = visible_record(tx.as_mut(), actor, id)
+            .await?
+            .ok_or_else(|| Error::not_found(format!("trash item {id}")))?;
+        let scopes = Scopes::read(tx.as_mut(), actor).await?;
         let mut nodes = Vec::new();
+        let mut read = 0;
         for marked in tx.marked_nodes(record.id).await? {
-            let remaining = limit.saturating_sub(nodes.len() as u32);
+            let remaining = limit.saturating_sub(read);
             if remaining == 0 {
                 break;
             }
             let below = tx.unmarked_below(actor.tenant_id, &marked, remaining - 1).await?;
-            nodes.push(marked);
-            nodes.extend(below);
+            read += 1 + below.len() as u32;
+            nodes.extend(std::iter::once(marked).chain(below).filter(|n| scopes.can_see(n)));
         }
         Ok(nodes)
     }
@@ -183,31 +189,14 @@ pub(crate) async fn restore_policy(tx: &mut dyn StoreTx, actor: &Actor) -> Resul
         .restore_policy)
 }
 
-/// Whether everyone who may work the trash sees every deletion: where anyone may restore
-/// anything, hiding other users' deletions would only hide what they may restore.
-fn sees_whole_trash(actor: &Actor, policy: RestorePolicy) -> bool {
-    actor.is_admin || (policy == RestorePolicy::AnyTrashRole && actor.role.may_work_trash())
-}
-
-/// Whether the caller may see one deletion.
-pub(crate) fn may_see(actor: &Actor, record: &TrashRecord, policy: RestorePolicy) -> bool {
-    sees_whole_trash(actor, policy) || record.deleted_by == actor.user_id
-}
-
-/// Narrows a filter to what the caller may see.
-fn visible_filter(actor: &Actor, filter: &TrashFilter, policy: RestorePolicy) -> Result<TrashFilter> {
-    let mut filter = filter.clone();
-    if !sees_whole_trash(actor, policy) {
-        match filter.deleted_by {
-            Some(other) if other != actor.user_id => {
-                return Err(Error::PermissionDenied(
-                    "only an administrator may see other users' deleted items".into(),
-                ));
-            }
-            _ => filter.deleted_by = Some(actor.user_id),
-        }
+/// A deletion of the caller's tenant that the caller may see (`None`: unknown, another
+/// tenant's or hidden, all alike).
+pub(crate) async fn visible_record(tx: &mut dyn StoreTx, actor: &Actor, id: RecordId) -> Result<Option<TrashRecord>> {
+    let policy = restore_policy(tx, actor).await?;
+    match tx.record(actor.tenant_id, id).await? {
+        Some(r) if can_see_record(tx, actor, &r, policy).await? => Ok(Some(r)),
+        _ => Ok(None),
     }
-    Ok(filter)
 }
 
 /// Whether `actor` may take `record` out of the trash (DESIGN.md §3 rule 10).

@@ -15,8 +15,8 @@ use super::restore::{RestoreOptions, Restored, Target, TrashItem};
 use crate::error::Result;
 use crate::model::*;
 use crate::name;
-use crate::repository::right_on;
 use crate::store::StoreTx;
+use crate::visibility::right_on;
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -110,6 +110,12 @@ pub(super) async fn plan(
             continue;
         };
         if target.node.is_some_and(|asked| asked != node.id) {
+            continue;
+        }
+        // The deletion is judged by its deleted item where it was; one that inherits its list
+        // has its folder's right, which `may_add` below asks (adding implies listing). The
+        // rest take the per-item path, which asks the visibility rule itself.
+        if node.id != record.root_node_id || !(node.acl_inherited || actor.is_admin) {
             continue;
         }
         let Some(parent) = node.parent_id.and_then(|p| folders.live_target(p)) else {

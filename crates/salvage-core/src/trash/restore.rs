@@ -12,10 +12,10 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::name;
 use crate::repository::{
-    check_container_outside, is_live, library_requires_doc_type, name_path, require_admin, right_on, split_path,
-    Repository,
+    check_container_outside, library_requires_doc_type, name_path, require_admin, split_path, Repository,
 };
 use crate::store::{StoreTx, TrashFilter, TrashSort};
+use crate::visibility::{can_see, can_see_record, is_live, right_on, Scopes};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -321,7 +321,7 @@ impl Repository {
         options: RestoreOptions,
         now: DateTime<Utc>,
     ) -> Result<Placement> {
-        let located = locate(tx, actor.tenant_id, item).await?;
+        let located = locate(tx, actor, tenant.settings.restore_policy, item).await?;
         let record = located.record;
         if !may_restore(actor, &record, tenant.settings.restore_policy) {
             return Err(Error::AccessDenied);
@@ -407,7 +407,7 @@ impl Repository {
             (Target::Original, MissingParent::Recreate) => None,
         };
         if let Some(folder) = fallback {
-            let parent = live_target(tx, actor.tenant_id, folder).await?;
+            let parent = live_target(tx, actor, folder).await?;
             // Give the item the record's mark first, so it is placed like any deleted item:
             // unmarked, it is bound by the unique index of live names, and moving it before
             // `put` renames it would clash with the very name the rename avoids.
@@ -474,7 +474,7 @@ impl Repository {
                 .map_err(|_| Error::InsufficientRights);
         }
         if let Target::Folder(folder) = options.target {
-            return live_target(tx, actor.tenant_id, folder).await.map(Some);
+            return live_target(tx, actor, folder).await.map(Some);
         }
         if let Some(parent) = node.parent_id {
             if let Some(parent) = tx.node(actor.tenant_id, parent).await? {
@@ -485,7 +485,7 @@ impl Repository {
         }
         match options.missing_parent {
             MissingParent::Error => Err(Error::OriginalLocationMissing),
-            MissingParent::Fallback(folder) => live_target(tx, actor.tenant_id, folder).await.map(Some),
+            MissingParent::Fallback(folder) => live_target(tx, actor, folder).await.map(Some),
             MissingParent::Recreate => {
                 let names = if node.id == record.root_node_id {
                     let mut names = split_path(&record.original_path)?;
@@ -525,6 +525,9 @@ impl Repository {
             }
         }
         let parent_id = parent.map(|p| p.id);
+        if parent_id != node.parent_id {
+            grants_nothing(tx, actor, node).await?;
+        }
         let Some(new_name) = free_name(tx, actor.tenant_id, parent_id, node, on_conflict).await? else {
             return Ok(Placement::Skipped(Error::NameConflict(node.name.clone())));
         };
@@ -599,35 +602,62 @@ async fn name_taken(
         .is_some_and(|c| c.id != me))
 }
 
-/// A live folder or library to restore into, or "target folder not found".
-async fn live_target(tx: &mut dyn StoreTx, tenant: TenantId, id: NodeId) -> Result<Node> {
-    match tx.node(tenant, id).await? {
-        Some(n) if n.kind.is_container() && is_live(tx, &n).await? => Ok(n),
+/// A live folder or library the caller may see, to restore into, or "target folder not found".
+async fn live_target(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
+    match tx.node(actor.tenant_id, id).await? {
+        Some(n) if n.kind.is_container() && is_live(tx, &n).await? && can_see(tx, actor, &n).await? => Ok(n),
         _ => Err(Error::TargetNotFound),
     }
 }
 
-async fn locate(tx: &mut dyn StoreTx, tenant: TenantId, item: TrashItem) -> Result<Located> {
-    match item {
-        TrashItem::Record(id) => {
-            let record = tx.record(tenant, id).await?.ok_or(Error::NotInTrash(None))?;
-            Ok(Located { record, node: None })
-        }
+/// Refuses to restore `node` anywhere but where it was deleted from when that would let the
+/// caller read what they may not read there (DESIGN.md §3 rule 12). What inherits its access
+/// list through `node` takes the new folder's list, so the caller needs Read on `node` where it
+/// was; a folder below it with a list of its own keeps that list, so it changes nobody's access
+/// — but one the caller may not see must not be carried off by them either, so such a
+/// deletion can only go back to its place (or be restored by an administrator).
+async fn grants_nothing(tx: &mut dyn StoreTx, actor: &Actor, node: &Node) -> Result<()> {
+    if actor.is_admin {
+        return Ok(());
+    }
+    if !right_on(tx, actor, node).await?.can_read() {
+        return Err(Error::WouldGrantAccess(format!(
+            "you may not read {:?} where it was deleted from",
+            node.name
+        )));
+    }
+    if Scopes::read(tx, actor).await?.hides_below(node) {
+        return Err(Error::WouldGrantAccess(format!(
+            "{:?} holds items you may not see",
+            node.name
+        )));
+    }
+    Ok(())
+}
+
+/// Finds a trash item the caller may see. Unknown ids, other tenants' ids, deletions the
+/// caller may not see and items hidden from them where they were deleted from all answer
+/// alike, without a name or a kind.
+async fn locate(tx: &mut dyn StoreTx, actor: &Actor, policy: RestorePolicy, item: TrashItem) -> Result<Located> {
+    let tenant = actor.tenant_id;
+    let (record, node) = match item {
+        TrashItem::Record(id) => (tx.record(tenant, id).await?, None),
         TrashItem::Node(id) => {
-            let node = tx.node(tenant, id).await?.ok_or(Error::NotInTrash(None))?;
+            let node = match tx.node(tenant, id).await? {
+                Some(node) if can_see(tx, actor, &node).await? => node,
+                _ => return Err(Error::NotInTrash(None)),
+            };
+            let not_in_trash = Error::NotInTrash(Some(node.kind));
             let marked = tx
                 .nearest_marked(tenant, &path_ids(&node.path))
                 .await?
-                .ok_or(Error::NotInTrash(Some(node.kind)))?;
-            let record_id = marked.trash_record_id.ok_or(Error::NotInTrash(Some(node.kind)))?;
-            let record = tx
-                .record(tenant, record_id)
-                .await?
-                .ok_or(Error::NotInTrash(Some(node.kind)))?;
-            Ok(Located {
-                record,
-                node: Some((node, marked)),
-            })
+                .ok_or(not_in_trash.clone())?;
+            let record_id = marked.trash_record_id.ok_or(not_in_trash)?;
+            (tx.record(tenant, record_id).await?, Some((node, marked)))
         }
+    };
+    match record {
+        Some(record) if can_see_record(tx, actor, &record, policy).await? => Ok(Located { record, node }),
+        _ => Err(Error::NotInTrash(None)),
     }
 }

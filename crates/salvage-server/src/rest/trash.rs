@@ -68,6 +68,7 @@ impl FilterParams {
             max_size: self.max_size,
             stage,
             original_parent: self.folder,
+            ..TrashFilter::default()
         })
     }
 }

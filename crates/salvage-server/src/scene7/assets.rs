@@ -573,13 +573,13 @@ async fn rename_asset(call: &Call<'_>) -> Result<Out, Fault> {
     let node = live_asset(call, &company, "assetHandle", call.params.required("assetHandle")?).await?;
     let new_name = call.params.required("newName")?;
     if call.params.bool("validateName")?.unwrap_or(false) {
-        let named = call
+        let taken = call
             .state
             .repo
-            .documents_named(&company.actor, new_name)
+            .document_stem_taken(&company.actor, new_name, Some(node.id))
             .await
             .map_err(|e| Fault::from_core(&e, "asset"))?;
-        if named.iter().any(|other| other.id != node.id) {
+        if taken {
             return Err(Fault::ips(
                 faults::EXCEPTION,
                 format!("Asset ID '{new_name}' is already in use."),

@@ -119,9 +119,10 @@ impl Fault {
                 Fault::ips(EXCEPTION, format!("Asset ID '{name}' is already in use."))
             }
             Error::NameConflict(name) => Fault::ips(EXCEPTION, format!("The name '{name}' is already in use.")),
-            Error::PermissionDenied(_) | Error::AccessDenied | Error::InsufficientRights => {
-                Fault::authorization(MISSING_PERMISSION, e.to_string())
-            }
+            Error::PermissionDenied(_)
+            | Error::AccessDenied
+            | Error::InsufficientRights
+            | Error::WouldGrantAccess(_) => Fault::authorization(MISSING_PERMISSION, e.to_string()),
             Error::AuthenticationFailed | Error::InvalidTicket => {
                 Fault::authentication(INVALID_CREDENTIALS, "Invalid username/password")
             }

@@ -215,10 +215,10 @@ async fn free_name(state: &AppState, company: &Company, name: &str) -> Result<St
         let candidate_stem = if n == 0 { stem.to_owned() } else { format!("{stem}-{n}") };
         let taken = state
             .repo
-            .documents_named(&company.actor, &candidate_stem)
+            .document_stem_taken(&company.actor, &candidate_stem, None)
             .await
             .map_err(|e| Fault::from_core(&e, "asset"))?;
-        if taken.is_empty() {
+        if !taken {
             return Ok(format!("{candidate_stem}{ext}"));
         }
     }

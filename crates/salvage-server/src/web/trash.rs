@@ -107,6 +107,7 @@ impl TrashQuery {
                 "" => None,
                 id => Some(id.parse().map_err(|_| format!("\"{id}\" is not a folder id."))?),
             },
+            ..TrashFilter::default()
         })
     }
 

@@ -4,8 +4,8 @@
 //! read-then-write sequences the core drives never interleave.
 
 use crate::query::{
-    self, id_list, push_children_listing, push_outside, push_trash_filter, push_trash_listing, storage_error,
-    subtree_end, topmost, NameSearch,
+    self, id_list, outside_hidden, push_children_listing, push_outside, push_trash_filter, push_trash_listing,
+    storage_error, subtree_end, topmost, NameSearch,
 };
 use crate::rows::{self, ms, time, NODE_COLUMNS, RECORD_COLUMNS};
 use crate::sets;
@@ -737,6 +737,14 @@ impl StoreTx for PgTx {
         Ok(())
     }
 
+    async fn access_scopes(&mut self, tenant: TenantId) -> Result<Vec<(String, Vec<AclEntry>)>> {
+        let rows = sqlx::query(&query::access_scopes(tenant))
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        rows::access_scopes(&rows)
+    }
+
     async fn inherit_below(&mut self, root: &Node) -> Result<()> {
         sqlx::query("DELETE FROM acl_entries WHERE node_id IN (SELECT id FROM nodes WHERE path > $1 AND path < $2)")
             .bind(&root.path)
@@ -893,12 +901,16 @@ impl StoreTx for PgTx {
         record: Option<RecordId>,
         deleted_by: Option<UserId>,
         deleted_before: Option<DateTime<Utc>>,
+        hidden: &[PathRange],
         actor: Option<UserId>,
         action: AuditAction,
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let condition = "tenant_id = $1 AND stage = 0 AND ($2::BIGINT IS NULL OR deleted_by = $2) \
-             AND ($3::BIGINT IS NULL OR deleted_at < $3) AND ($4::BIGINT IS NULL OR id = $4)";
+        let condition = format!(
+            "tenant_id = $1 AND stage = 0 AND ($2::BIGINT IS NULL OR deleted_by = $2) \
+             AND ($3::BIGINT IS NULL OR deleted_at < $3) AND ($4::BIGINT IS NULL OR id = $4){}",
+            outside_hidden("trash_records.id", hidden)
+        );
         sqlx::query(&format!(
             "INSERT INTO audit_events (tenant_id, at, actor_id, action, record_id, node_id, kind, name, from_path, to_path) SELECT tenant_id, $5, $6, $7, id, root_node_id, kind, name, original_path, '' FROM trash_records WHERE {condition}"
         ))
@@ -948,6 +960,14 @@ impl StoreTx for PgTx {
             for other in self.topmost_marked_inside(&member_root).await? {
                 if other.trash_record_id == Some(record.id) {
                     continue;
+                }
+                // Its folders go: it keeps the access list it inherited from them, so it stays
+                // visible to exactly whom it was visible before.
+                if other.acl_inherited {
+                    if let Some((_, entries)) = self.nearest_access_list(other.tenant_id, &other.ancestor_ids()).await?
+                    {
+                        self.set_access_list(other.id, false, &entries).await?;
+                    }
                 }
                 let new_prefix = format!("/{}/", other.id);
                 self.rewrite_paths(&other.path, &new_prefix, -other.depth).await?;

@@ -11,5 +11,6 @@ mod state_machine;
 mod support;
 mod trash_rules;
 mod tree;
+mod visibility;
 
 const BACKEND: support::Backend = support::Backend::Postgres;

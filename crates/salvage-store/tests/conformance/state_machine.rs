@@ -1,8 +1,10 @@
-//! A state-machine test of the trash contract (DESIGN.md §2–3).
+//! A state-machine test of the trash contract (DESIGN.md §2–3) and the visibility rule (§3 rule
+//! 12).
 //!
 //! proptest generates random sequences of operations by the administrator and three ordinary
 //! users (one of them may only read the `Shared` folder, another may only drop new items into
-//! it): create libraries and folders, upload documents and new versions, move, rename, delete,
+//! it): set and drop access lists, create libraries and folders, upload documents and new
+//! versions, move, rename, delete,
 //! restore (whole deletions or single items inside trashed folders, with every target, missing
 //! parent and conflict policy, alone or in batches), preflight, purge, empty, and advance the
 //! clock followed by a retention sweep. Operations pick their targets among every id the model
@@ -13,7 +15,10 @@
 //! hands out (ids are never reused, so the next one is always known). After every step the
 //! test checks that `check` finds no violation, that the live tree (walked with `children`,
 //! contents read with `open_version`) and the trash listings equal the model's, that `node`,
-//! `descendants` and `resolve` agree with it, and that the outcome was the predicted one.
+//! `descendants` and `resolve` agree with it, and that the outcome was the predicted one. Each
+//! user's own view — the libraries, everything below them (`descendants`), the trash listing
+//! and each deletion's contents — must hold exactly what the model says that user may see, so
+//! no listing, preflight or restore ever shows or gives a user anything hidden from them.
 
 use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
@@ -169,6 +174,13 @@ enum Op {
     Sweep {
         hours: i64,
     },
+    /// Give a folder an access list of its own, or let it inherit again.
+    SetAcl {
+        who: Who,
+        folder: Pick,
+        /// `None`: inherit; otherwise the rights of u1, u2 and u3 (no entry for `None`).
+        acl: Option<[Option<Right>; 3]>,
+    },
 }
 
 /// Per-case tenant settings.
@@ -294,6 +306,26 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (who(), items()).prop_map(|(who, items)| Op::Purge { who, items }),
         3 => (who(), prop::bool::weighted(0.3)).prop_map(|(who, everyone)| Op::Empty { who, everyone }),
         4 => prop::sample::select(vec![0i64, 1, 1, 3, 3, 12, 23, 25, 49]).prop_map(|hours| Op::Sweep { hours }),
+        2 => (pick(Pool::LiveContainer), acl()).prop_map(|(folder, acl)| Op::SetAcl { who: Who::Admin, folder, acl }),
+        1 => (who(), pick(Pool::LiveContainer), acl()).prop_map(|(who, folder, acl)| Op::SetAcl { who, folder, acl }),
+        // Deletions from folders that are then hidden.
+        1 => (pick(Pool::TrashEdge), acl()).prop_map(|(folder, acl)| Op::SetAcl { who: Who::Admin, folder, acl }),
+    ]
+}
+
+fn acl() -> impl Strategy<Value = Option<[Option<Right>; 3]>> {
+    let right = prop_oneof![
+        2 => Just(None),
+        1 => Just(Some(Right::NoAccess)),
+        1 => Just(Some(Right::List)),
+        1 => Just(Some(Right::Read)),
+        1 => Just(Some(Right::Add)),
+        2 => Just(Some(Right::Change)),
+        1 => Just(Some(Right::FullControl)),
+    ];
+    prop_oneof![
+        1 => Just(None),
+        3 => [right.clone(), right.clone(), right].prop_map(Some),
     ]
 }
 
@@ -331,6 +363,7 @@ enum Refusal {
     ParentMissing,
     TargetNotFound,
     InvalidTarget,
+    WouldGrantAccess,
     /// Never predicted: storage and blob failures, authentication.
     Other(String),
 }
@@ -348,6 +381,7 @@ fn refusal(e: &Error) -> Refusal {
         Error::OriginalLocationMissing => Refusal::ParentMissing,
         Error::TargetNotFound => Refusal::TargetNotFound,
         Error::InvalidTarget(_) => Refusal::InvalidTarget,
+        Error::WouldGrantAccess(_) => Refusal::WouldGrantAccess,
         other => Refusal::Other(format!("{other:?}")),
     }
 }
@@ -549,6 +583,29 @@ impl Model {
         Right::Change
     }
 
+    /// The visibility rule: the caller sees a node (live, or in the trash where it was deleted
+    /// from) when its right there includes List.
+    fn visible(&self, c: Caller, id: NodeId) -> bool {
+        self.right(c, id).can_list()
+    }
+
+    /// Whether the caller sees a deletion: one the policy shows them (every user here has a
+    /// role that works the trash), holding an item they see where it was.
+    fn record_visible(&self, c: Caller, rid: RecordId) -> bool {
+        let r = &self.records[&rid];
+        let deleter = c.admin || self.params.policy == RestorePolicy::AnyTrashRole || r.deleted_by == c.id;
+        deleter && self.marked_by(rid).iter().any(|m| self.visible(c, *m))
+    }
+
+    /// A live node the caller sees, or "not found".
+    fn live_for(&self, c: Caller, id: NodeId) -> Res<()> {
+        if self.is_live(id) && self.visible(c, id) {
+            Ok(())
+        } else {
+            Err(Refusal::NotFound)
+        }
+    }
+
     fn size(&self, id: NodeId) -> i64 {
         let n = self.node(id);
         match (n.kind, n.versions.last()) {
@@ -638,14 +695,6 @@ impl Model {
         Ok(id)
     }
 
-    fn live(&self, id: NodeId) -> Res<()> {
-        if self.is_live(id) {
-            Ok(())
-        } else {
-            Err(Refusal::NotFound)
-        }
-    }
-
     // --- the tree ---
 
     fn create_library(&mut self, c: Caller, name: &str) -> Res<NodeId> {
@@ -656,16 +705,16 @@ impl Model {
     }
 
     fn create_folder(&mut self, c: Caller, parent: NodeId, name: &str) -> Res<NodeId> {
-        self.live(parent)?;
+        self.live_for(c, parent)?;
         self.insert_child(c, Some(parent), NodeKind::Folder, name)
     }
 
     /// The document and its new version number.
     fn upload(&mut self, c: Caller, parent: NodeId, name: &str, content: &'static str) -> Res<(NodeId, i64)> {
         valid_name(name)?;
-        self.live(parent)?;
+        self.live_for(c, parent)?;
         let id = match self.unmarked_child(Some(parent), &key(name)) {
-            Some(existing) if self.node(existing).kind == NodeKind::Document => {
+            Some(existing) if self.node(existing).kind == NodeKind::Document && self.visible(c, existing) => {
                 if !self.right(c, existing).can_change() {
                     return Err(Refusal::PermissionDenied);
                 }
@@ -685,8 +734,8 @@ impl Model {
     }
 
     fn move_node(&mut self, c: Caller, id: NodeId, to: NodeId) -> Res<()> {
-        self.live(id)?;
-        self.live(to)?;
+        self.live_for(c, id)?;
+        self.live_for(c, to)?;
         if self.node(id).kind == NodeKind::Library
             || !self.node(to).kind.is_container()
             || self.path(to).starts_with(&self.path(id))
@@ -705,7 +754,7 @@ impl Model {
 
     fn rename(&mut self, c: Caller, id: NodeId, name: &str) -> Res<()> {
         valid_name(name)?;
-        self.live(id)?;
+        self.live_for(c, id)?;
         if self.node(id).kind == NodeKind::Library && !c.admin {
             return Err(Refusal::PermissionDenied);
         }
@@ -719,10 +768,22 @@ impl Model {
         Ok(())
     }
 
+    fn set_acl(&mut self, c: Caller, id: NodeId, acl: Option<Vec<(UserId, Right)>>) -> Res<()> {
+        self.live_for(c, id)?;
+        if !self.node(id).kind.is_container() {
+            return Err(Refusal::InvalidTarget);
+        }
+        if !self.right(c, id).can_manage_access() {
+            return Err(Refusal::PermissionDenied);
+        }
+        self.node_mut(id).acl = acl;
+        Ok(())
+    }
+
     // --- the trash ---
 
     fn delete(&mut self, c: Caller, id: NodeId) -> Res<RecordId> {
-        self.live(id)?;
+        self.live_for(c, id)?;
         if self.node(id).kind == NodeKind::Library && !c.admin {
             return Err(Refusal::PermissionDenied);
         }
@@ -789,6 +850,7 @@ impl Model {
     }
 
     fn restore_item(&mut self, c: Caller, item: TrashItem, opts: RestoreOptions) -> Res<Placement> {
+        // Unknown, and not the caller's to see, answer alike.
         let (rid, selected) = match item {
             TrashItem::Record(id) => {
                 if !self.records.contains_key(&id) {
@@ -797,16 +859,19 @@ impl Model {
                 (id, None)
             }
             TrashItem::Node(id) => {
-                let Some(n) = self.nodes.get(&id) else {
+                if !self.nodes.contains_key(&id) || !self.visible(c, id) {
                     return Err(Refusal::NotInTrash(None));
-                };
-                let kind = n.kind;
+                }
+                let kind = self.node(id).kind;
                 let Some(marked) = self.chain(id).into_iter().find(|x| self.node(*x).mark.is_some()) else {
                     return Err(Refusal::NotInTrash(Some(kind)));
                 };
                 (self.node(marked).mark.expect("marked"), Some((id, marked)))
             }
         };
+        if !self.record_visible(c, rid) {
+            return Err(Refusal::NotInTrash(None));
+        }
         let record = self.records[&rid].clone();
         if !self.may_restore(c, &record) {
             return Err(Refusal::AccessDenied);
@@ -842,8 +907,8 @@ impl Model {
         self.put(c, m, parent, opts.on_conflict)
     }
 
-    fn live_target(&self, id: NodeId) -> Res<NodeId> {
-        if self.is_live(id) && self.node(id).kind.is_container() {
+    fn live_target(&self, c: Caller, id: NodeId) -> Res<NodeId> {
+        if self.is_live(id) && self.node(id).kind.is_container() && self.visible(c, id) {
             Ok(id)
         } else {
             Err(Refusal::TargetNotFound)
@@ -863,7 +928,7 @@ impl Model {
             };
         }
         if let Target::Folder(f) = opts.target {
-            return self.live_target(f).map(Some);
+            return self.live_target(c, f).map(Some);
         }
         if let Some(p) = self.node(m).parent {
             if self.is_live(p) {
@@ -872,7 +937,7 @@ impl Model {
         }
         match opts.missing_parent {
             MissingParent::Error => Err(Refusal::ParentMissing),
-            MissingParent::Fallback(f) => self.live_target(f).map(Some),
+            MissingParent::Fallback(f) => self.live_target(c, f).map(Some),
             MissingParent::Recreate => {
                 let names: Vec<String> = if m == self.records[&rid].root {
                     let mut names: Vec<String> = self.records[&rid]
@@ -908,7 +973,7 @@ impl Model {
         let mut parent: Option<NodeId> = None;
         for segment in names {
             let next = match self.unmarked_child(parent, &key(segment)) {
-                Some(n) if self.node(n).kind.is_container() => n,
+                Some(n) if self.node(n).kind.is_container() && self.visible(c, n) => n,
                 Some(_) => return Err(Refusal::NameConflict(segment.clone())),
                 None => {
                     let kind = if parent.is_none() {
@@ -934,6 +999,16 @@ impl Model {
             }
             if !self.right(c, p).can_add() {
                 return Err(Refusal::InsufficientRights);
+            }
+        }
+        // Anywhere but where it was, a restore may not make readable what was not.
+        if parent != self.node(id).parent && !c.admin {
+            let hidden_below = self
+                .nodes
+                .iter()
+                .any(|(x, n)| *x != id && n.acl.is_some() && self.chain(*x).contains(&id) && !self.visible(c, *x));
+            if !self.right(c, id).can_read() || hidden_below {
+                return Err(Refusal::WouldGrantAccess);
             }
         }
         let name = self.node(id).name.clone();
@@ -996,7 +1071,7 @@ impl Model {
             (Target::Original, MissingParent::Recreate) => None,
         };
         if let Some(f) = fallback {
-            let p = self.live_target(f)?;
+            let p = self.live_target(c, f)?;
             return self.put(c, id, Some(p), opts.on_conflict);
         }
         let mut chain = self.chain(id);
@@ -1066,7 +1141,14 @@ impl Model {
             while let Some(x) = stack.pop() {
                 match self.node(x).mark {
                     Some(r) if r == rid => {}
-                    Some(_) => self.node_mut(x).parent = None,
+                    Some(_) => {
+                        // Cut off from its folders, it keeps the access list it inherited.
+                        if self.node(x).acl.is_none() {
+                            let inherited = self.chain(x)[1..].iter().find_map(|a| self.node(*a).acl.clone());
+                            self.node_mut(x).acl = inherited;
+                        }
+                        self.node_mut(x).parent = None;
+                    }
                     None => stack.extend(self.children(Some(x))),
                 }
             }
@@ -1095,15 +1177,20 @@ impl Model {
             return Err(Refusal::PermissionDenied);
         }
         let now = self.now;
-        let mut n = 0;
-        for r in self.records.values_mut() {
-            if r.stage == Stage::UserBin && (everyone || r.deleted_by == c.id) {
-                r.stage = Stage::SystemBin;
-                r.stage_changed_at = now;
-                n += 1;
-            }
+        // One's own deletions from places one may no longer see stay where they are.
+        let due: Vec<RecordId> = self
+            .records
+            .iter()
+            .filter(|(_, r)| r.stage == Stage::UserBin)
+            .filter(|(rid, r)| everyone || (r.deleted_by == c.id && self.record_visible(c, **rid)))
+            .map(|(rid, _)| *rid)
+            .collect();
+        for rid in &due {
+            let r = self.records.get_mut(rid).expect("record");
+            r.stage = Stage::SystemBin;
+            r.stage_changed_at = now;
         }
-        Ok(n)
+        Ok(due.len() as u64)
     }
 
     /// (moved to the system bin, purged, blobs removed)
@@ -1660,6 +1747,34 @@ impl Harness {
                 let actual = (r.moved_to_system_bin, r.purged, r.blobs_removed);
                 self.settle(next, "sweep", Ok::<_, Refusal>(actual), Ok(predicted))
             }
+            Op::SetAcl { who, folder, acl } => {
+                let (actor, c) = self.actor(who);
+                let folder = next.pick(folder);
+                let acl: Option<Vec<(UserId, Right)>> = acl.map(|rights| {
+                    self.actors[1..]
+                        .iter()
+                        .zip(rights)
+                        .filter_map(|(u, r)| r.map(|r| (u.user_id, r)))
+                        .collect()
+                });
+                let predicted = next.set_acl(c, folder, acl.clone());
+                self.note(format!(
+                    "{who:?} set the access list of #{folder} to {acl:?} -> {predicted:?}"
+                ));
+                let entries: Vec<AclEntry> = acl
+                    .iter()
+                    .flatten()
+                    .map(|(u, r)| AclEntry {
+                        principal: Principal::User(*u),
+                        right: *r,
+                    })
+                    .collect();
+                let actual = repo
+                    .set_access_list(&actor, folder, acl.is_none(), &entries, false)
+                    .await
+                    .map_err(|e| refusal(&e));
+                self.settle(next, "set access list", actual, predicted)
+            }
         }
     }
 
@@ -1782,22 +1897,7 @@ impl Harness {
         let actual: Vec<String> = records.iter().map(|r| record_line(r.id, &model_record(r))).collect();
         diff_lines("trash listing", &actual, &m.record_lines())?;
         for user in &self.actors[1..] {
-            let mine: Vec<RecordId> = repo
-                .trash(user, &TrashFilter::default(), TrashSort::default(), None, 10_000)
-                .await
-                .map_err(|e| format!("trash listing of {}: {e:?}", user.username))?
-                .items
-                .iter()
-                .map(|r| r.id)
-                .collect();
-            // Where anyone whose role works the trash may restore anything, they see it all.
-            let sees_all = m.params.policy == RestorePolicy::AnyTrashRole && user.role.may_work_trash();
-            let predicted: Vec<RecordId> = m
-                .sorted_records((!sees_all).then_some(user.user_id))
-                .iter()
-                .map(|(id, _)| *id)
-                .collect();
-            expect_same(&format!("trash listing of {}", user.username), mine, predicted)?;
+            self.verify_view_of(user).await?;
         }
 
         // Every id ever handed out: a live node resolves by its path (by names), anything else
@@ -1837,6 +1937,86 @@ impl Harness {
             predicted.sort();
             let predicted: Vec<NodeId> = predicted.into_iter().map(|(_, i)| i).collect();
             expect_same(&format!("descendants of #{lib}"), actual, predicted)?;
+        }
+        Ok(())
+    }
+}
+
+impl Harness {
+    /// What one user sees must be exactly what the model says that user may see: the trash
+    /// and each deletion's contents, the libraries and everything below them.
+    async fn verify_view_of(&self, user: &Actor) -> Check {
+        let (repo, m) = (&self.w.repo, &self.model);
+        let c = Caller {
+            id: user.user_id,
+            admin: user.is_admin,
+        };
+        let who = &user.username;
+        let ids = |nodes: Vec<Node>| nodes.iter().map(|n| n.id).collect::<Vec<_>>();
+        let in_path_order = |mut v: Vec<NodeId>| {
+            v.sort_by_key(|i| m.path(*i));
+            v
+        };
+
+        let listed: Vec<RecordId> = repo
+            .trash(user, &TrashFilter::default(), TrashSort::default(), None, 10_000)
+            .await
+            .map_err(|e| format!("trash listing of {who}: {e:?}"))?
+            .items
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let predicted: Vec<RecordId> = m
+            .sorted_records(None)
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| m.record_visible(c, *id))
+            .collect();
+        expect_same(&format!("trash listing of {who}"), &listed, &predicted)?;
+        for rid in predicted {
+            let actual = repo
+                .trash_contents(user, rid, 10_000)
+                .await
+                .map_err(|e| format!("contents of record {rid} for {who}: {e:?}"))?;
+            let mut seen = Vec::new();
+            for marked in m.marked_by(rid) {
+                seen.extend(
+                    in_path_order(m.members(marked))
+                        .into_iter()
+                        .filter(|x| m.visible(c, *x)),
+                );
+            }
+            expect_same(&format!("contents of record {rid} for {who}"), ids(actual), seen)?;
+        }
+
+        let libraries = repo
+            .children(user, None, None, 10_000)
+            .await
+            .map_err(|e| format!("libraries of {who}: {e:?}"))?
+            .items;
+        let mut predicted: Vec<NodeId> = m
+            .children(None)
+            .into_iter()
+            .filter(|l| m.is_live(*l) && m.visible(c, *l))
+            .collect();
+        predicted.sort_by_key(|l| key(&m.node(*l).name));
+        expect_same(&format!("libraries of {who}"), ids(libraries), predicted.clone())?;
+        for lib in predicted {
+            let below = repo
+                .descendants(user, lib, 10_000)
+                .await
+                .map_err(|e| format!("descendants of #{lib} for {who}: {e:?}"))?;
+            let seen: Vec<NodeId> = m
+                .nodes
+                .keys()
+                .copied()
+                .filter(|i| *i != lib && m.is_live(*i) && m.chain(*i).contains(&lib) && m.visible(c, *i))
+                .collect();
+            expect_same(
+                &format!("descendants of #{lib} for {who}"),
+                ids(below),
+                in_path_order(seen),
+            )?;
         }
         Ok(())
     }

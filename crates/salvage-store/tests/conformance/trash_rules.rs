@@ -428,6 +428,7 @@ async fn preflight_states_each_item_and_changes_nothing() {
     let orphan = w.doc(&w.admin, &gone, "orphan.txt", "3").await;
     let admins = w.doc(&w.admin, &lib, "admins.txt", "4").await;
     let live = w.doc(&w.admin, &lib, "live.txt", "5").await;
+    let emptied = w.doc(&w.admin, &lib, "emptied.txt", "6").await;
 
     let ok_r = w.repo.delete(&bob, ok.id).await.unwrap();
     let clash_r = w.repo.delete(&bob, clash.id).await.unwrap();
@@ -435,10 +436,15 @@ async fn preflight_states_each_item_and_changes_nothing() {
     let orphan_r = w.repo.delete(&bob, orphan.id).await.unwrap();
     w.repo.delete(&w.admin, gone.id).await.unwrap();
     let admins_r = w.repo.delete(&w.admin, admins.id).await.unwrap();
+    let emptied_r = w.repo.delete(&bob, emptied.id).await.unwrap();
+    w.repo.empty_items(&bob, &[emptied.id]).await.unwrap();
     let items = [
         rec(&ok_r),
         rec(&clash_r),
         rec(&orphan_r),
+        // Bob's own, in the system bin: he sees it, but only an administrator may restore it.
+        rec(&emptied_r),
+        // Someone else's: bob may not even see it, so it answers as an unknown item would.
         rec(&admins_r),
         TrashItem::Node(live.id),
         TrashItem::Record(99_999),
@@ -459,6 +465,7 @@ async fn preflight_states_each_item_and_changes_nothing() {
             Some("name-conflict"),
             Some("parent-missing"),
             Some("access-denied"),
+            Some("not-in-trash"),
             Some("not-in-trash"),
             Some("not-in-trash")
         ]
@@ -661,7 +668,8 @@ async fn concurrent_single_restores_each_get_their_own_outcome() {
     assert!(clashes
         .iter()
         .any(|o| matches!(o, Err(Error::NameConflict(name)) if name.eq_ignore_ascii_case("d0"))));
-    assert_eq!(outcomes[&bobs.id].as_ref().unwrap_err(), &Error::AccessDenied);
+    // Bob's deletion is not the caller's to see: as an unknown item.
+    assert_eq!(outcomes[&bobs.id].as_ref().unwrap_err(), &Error::NotInTrash(None));
     for r in &records[1..] {
         let restored = outcomes[&r.id].as_ref().expect("a plain restore");
         assert_eq!(restored.path, r.original_path);
@@ -936,12 +944,11 @@ async fn only_the_deleter_or_an_administrator_may_restore() {
 
     assert_eq!(
         w.repo.restore_one(&eve, rec(&r), opts()).await.unwrap_err(),
-        Error::AccessDenied
+        Error::NotInTrash(None),
+        "eve does not even see it: it answers as an unknown item would"
     );
-    assert!(
-        w.repo.trash_record(&eve, r.id).await.is_err(),
-        "eve does not even see it"
-    );
+    assert!(w.repo.trash_record(&eve, r.id).await.is_err());
+
     assert!(w
         .repo
         .trash(&eve, &TrashFilter::default(), TrashSort::default(), None, 100)
@@ -956,6 +963,13 @@ async fn only_the_deleter_or_an_administrator_may_restore() {
     assert!(!w.exists("/L/d").await, "refused calls changed nothing");
     w.repo.restore_one(&bob, rec(&r), opts()).await.unwrap();
     assert!(w.exists("/L/d").await);
+    // Bob sees his own deletion in the system bin, but only an administrator takes it out.
+    let r = w.repo.delete(&bob, d.id).await.unwrap();
+    w.repo.empty(&bob, false).await.unwrap();
+    assert_eq!(
+        w.repo.restore_one(&bob, rec(&r), opts()).await.unwrap_err(),
+        Error::AccessDenied
+    );
 }
 
 #[tokio::test]
@@ -1010,9 +1024,10 @@ async fn the_any_trash_role_policy_lets_colleagues_restore() {
         ..TrashSettings::default()
     };
     w.repo.set_trash_settings(&w.admin, settings).await.unwrap();
+    // A role that may not work the trash sees no one else's deletions under the policy either.
     assert_eq!(
         w.repo.restore_one(&viewer, rec(&r), opts()).await.unwrap_err(),
-        Error::AccessDenied
+        Error::NotInTrash(None)
     );
     w.repo.restore_one(&eve, rec(&r), opts()).await.unwrap();
 }

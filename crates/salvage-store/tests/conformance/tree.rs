@@ -305,15 +305,20 @@ async fn documents_are_found_by_name_across_the_tenant_until_purged() {
     w.doc(&w.admin, &b, "shoe.box.png", "3").await;
     w.doc(&w.admin, &b, "shoes.png", "4").await;
     let record = w.repo.delete(&w.admin, trashed.id).await.unwrap();
-    let ids = |nodes: Vec<Node>| nodes.into_iter().map(|n| n.id).collect::<Vec<_>>();
-    assert_eq!(
-        ids(w.repo.documents_named(&w.admin, "SHOE").await.unwrap()),
-        vec![live.id, trashed.id],
-        "live and trashed, in any case, by the name without its extension"
-    );
+    let taken = |stem: &'static str, except: Option<i64>| {
+        let repo = w.repo.clone();
+        let admin = w.admin.clone();
+        async move { repo.document_stem_taken(&admin, stem, except).await.unwrap() }
+    };
+    // Live and trashed, in any case, by the name without its extension.
+    assert!(taken("SHOE", Some(live.id)).await, "the trashed one holds it");
+    assert!(taken("SHOE", Some(trashed.id)).await, "the live one holds it");
+    assert!(taken("shoe.box", None).await, "shoe.box.png has its own stem");
+    assert!(!taken("sho", None).await, "a part of a stem is not a stem");
     w.repo.purge(&w.admin, &[rec(&record)]).await.unwrap();
-    assert_eq!(
-        ids(w.repo.documents_named(&w.admin, "shoe").await.unwrap()),
-        vec![live.id]
+    assert!(taken("shoe", None).await);
+    assert!(
+        !taken("shoe", Some(live.id)).await,
+        "purged, the trashed one no longer holds it"
     );
 }
