@@ -16,4 +16,4 @@ pub mod store;
 pub mod trash;
 
 pub use error::{Error, Result};
-pub use repository::{split_path, Config, InitReport, Page, Repository, DEFAULT_ADMIN, DEFAULT_TENANT};
+pub use repository::{split_path, Config, InitReport, Page, Repository, TrashTotals, DEFAULT_ADMIN, DEFAULT_TENANT};
