@@ -17,4 +17,4 @@ pub mod trash;
 mod visibility;
 
 pub use error::{Error, Result};
-pub use repository::{split_path, Config, InitReport, Page, Repository, DEFAULT_ADMIN, DEFAULT_TENANT};
+pub use repository::{split_path, Config, InitReport, Page, Repository, TrashTotals, DEFAULT_ADMIN, DEFAULT_TENANT};

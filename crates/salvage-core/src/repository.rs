@@ -61,6 +61,14 @@ pub struct Page<T, C> {
     pub next: Option<C>,
 }
 
+/// How many items one tenant has in the trash (see `Repository::trash_totals`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrashTotals {
+    pub tenant: String,
+    pub user_bin: i64,
+    pub system_bin: i64,
+}
+
 impl Repository {
     pub fn new(store: Arc<dyn Store>, blobs: Arc<dyn BlobStore>, clock: Arc<dyn Clock>, config: Config) -> Self {
         Repository {
@@ -77,32 +85,23 @@ impl Repository {
         self.store.read().await?.tenants().await.map(|_| ())
     }
 
-    /// Items in the trash across all tenants, as (in user bins, in the system bin), for metrics.
-    pub async fn trash_totals(&self) -> Result<(i64, i64)> {
+    /// Items in the trash of each tenant, in user bins and in the system bin, for metrics.
+    pub async fn trash_totals(&self) -> Result<Vec<TrashTotals>> {
         use crate::store::TrashFilter;
         let mut tx = self.store.read().await?;
-        let (mut user, mut system) = (0, 0);
+        let in_stage = |stage| TrashFilter {
+            stage: Some(stage),
+            ..TrashFilter::default()
+        };
+        let mut totals = Vec::new();
         for tenant in tx.tenants().await? {
-            user += tx
-                .count_records(
-                    tenant.id,
-                    &TrashFilter {
-                        stage: Some(Stage::UserBin),
-                        ..TrashFilter::default()
-                    },
-                )
-                .await?;
-            system += tx
-                .count_records(
-                    tenant.id,
-                    &TrashFilter {
-                        stage: Some(Stage::SystemBin),
-                        ..TrashFilter::default()
-                    },
-                )
-                .await?;
+            totals.push(TrashTotals {
+                user_bin: tx.count_records(tenant.id, &in_stage(Stage::UserBin)).await?,
+                system_bin: tx.count_records(tenant.id, &in_stage(Stage::SystemBin)).await?,
+                tenant: tenant.name,
+            });
         }
-        Ok((user, system))
+        Ok(totals)
     }
 
     /// How long a session lives without use.

@@ -19,6 +19,7 @@ mod state;
 pub mod throttle;
 pub mod web;
 
+pub use ops::{metrics_app, MetricsSettings};
 pub use state::{AppState, Limits};
 pub use throttle::ThrottlePolicy;
 
@@ -35,6 +36,14 @@ const REQUEST_ID: &str = "x-request-id";
 
 /// The whole application: every face, with request ids, tracing, metrics and timeouts.
 pub fn app(repo: Repository, limits: Limits) -> Router {
+    app_with(repo, limits, &MetricsSettings::default())
+}
+
+/// `app`, with `/metrics` served as `metrics` says: here, or (`own_listener`) only by
+/// `metrics_app` on another address.
+pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> Router {
+    let metrics_route =
+        (!metrics.own_listener).then(|| get(ops::metrics).with_state(ops::MetricsState::new(repo.clone(), metrics)));
     let state = AppState {
         repo,
         logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
@@ -44,10 +53,13 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
     };
     let request_id = HeaderName::from_static(REQUEST_ID);
     let api = rest::router(state.limits.max_body_bytes, state.limits.request_timeout);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+        .route("/readyz", get(ops::readyz));
+    if let Some(route) = metrics_route {
+        router = router.route("/metrics", route);
+    }
+    router
         .nest("/api/v1", api)
         .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
         .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))

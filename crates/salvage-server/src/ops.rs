@@ -1,5 +1,10 @@
 //! What operators need: liveness, readiness, Prometheus metrics, a request id on every response
 //! and log line, and timeouts answered with a problem document.
+//!
+//! The metrics say how much each part of the installation is used, so they can be kept private:
+//! `/metrics` may be served on a listener of its own (`metrics_app`), off the address users
+//! reach, and the trash gauges name tenants only when the operator asks for it
+//! (`MetricsSettings`).
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -8,7 +13,10 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use salvage_core::Repository;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -51,11 +59,59 @@ pub fn recorder() -> &'static PrometheusHandle {
     })
 }
 
+/// How `/metrics` is served.
+#[derive(Debug, Clone, Default)]
+pub struct MetricsSettings {
+    /// `/metrics` is served only by `metrics_app`, on a listener of its own; the main
+    /// application answers it like any unknown path.
+    pub own_listener: bool,
+    /// The trash gauges carry a `tenant` label, one series per tenant. Off, they are summed over
+    /// the tenants, so whoever reads the metrics learns nothing about any one tenant.
+    pub tenant_labels: bool,
+}
+
+/// What the metrics handler needs.
+#[derive(Clone)]
+pub struct MetricsState {
+    repo: Repository,
+    tenant_labels: bool,
+}
+
+impl MetricsState {
+    pub fn new(repo: Repository, settings: &MetricsSettings) -> MetricsState {
+        MetricsState {
+            repo,
+            tenant_labels: settings.tenant_labels,
+        }
+    }
+}
+
+/// `/metrics` alone, for a listener of its own; every other path is a 404.
+pub fn metrics_app(repo: Repository, settings: &MetricsSettings) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .with_state(MetricsState::new(repo, settings))
+}
+
 /// Prometheus text: requests by route and status, latency histograms, trash gauges.
-pub async fn metrics(State(state): State<AppState>) -> Response {
-    if let Ok((user_bin, system_bin)) = state.repo.trash_totals().await {
-        metrics::gauge!("salvage_trash_items", "stage" => "user-bin").set(user_bin as f64);
-        metrics::gauge!("salvage_trash_items", "stage" => "system-bin").set(system_bin as f64);
+pub async fn metrics(State(state): State<MetricsState>) -> Response {
+    match state.repo.trash_totals().await {
+        Ok(totals) if state.tenant_labels => {
+            for t in totals {
+                metrics::gauge!("salvage_trash_items", "stage" => "user-bin", "tenant" => t.tenant.clone())
+                    .set(t.user_bin as f64);
+                metrics::gauge!("salvage_trash_items", "stage" => "system-bin", "tenant" => t.tenant)
+                    .set(t.system_bin as f64);
+            }
+        }
+        Ok(totals) => {
+            let user_bin: i64 = totals.iter().map(|t| t.user_bin).sum();
+            let system_bin: i64 = totals.iter().map(|t| t.system_bin).sum();
+            metrics::gauge!("salvage_trash_items", "stage" => "user-bin").set(user_bin as f64);
+            metrics::gauge!("salvage_trash_items", "stage" => "system-bin").set(system_bin as f64);
+        }
+        Err(e) => tracing::warn!(error = %e, "the trash totals could not be counted for the metrics"),
     }
     let mut response = recorder().render().into_response();
     response.headers_mut().insert(

@@ -120,9 +120,14 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "SALVAGE_LISTEN")]
     pub listen: Option<String>,
-    /// A TOML file with any of: listen, data_dir, database_url, blob_url, max_body_bytes, max_soap_bytes, max_upload_bytes,
-    /// request_timeout_secs, header_read_timeout_secs, body_read_timeout_secs, sweep_interval_secs, log_format,
-    /// login_account_failures, login_address_failures, login_lockout_secs. Flags and SALVAGE_* variables win.
+    /// Serve /metrics only on this address (e.g. 127.0.0.1:9090), not on --listen [default: with
+    /// everything else on --listen].
+    #[arg(long, env = "SALVAGE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// A TOML file with any of: listen, metrics_listen, metrics_tenant_labels, data_dir, database_url, blob_url,
+    /// max_body_bytes, max_soap_bytes, max_upload_bytes, request_timeout_secs, header_read_timeout_secs,
+    /// body_read_timeout_secs, sweep_interval_secs, log_format, login_account_failures, login_address_failures,
+    /// login_lockout_secs. Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]
     pub config: Option<PathBuf>,
     /// Serve a throwaway repository seeded with example content, users and deleted items.

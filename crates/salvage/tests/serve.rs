@@ -379,3 +379,124 @@ async fn secrets_never_reach_the_logs() {
         );
     }
 }
+
+/// The `/metrics` of a server, as (status, text).
+async fn scrape(base: &str) -> (u16, String) {
+    let res = reqwest::get(format!("{base}/metrics")).await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Where a server said it serves its metrics.
+fn metrics_base(server: &support::server::Running) -> String {
+    let line = server
+        .banner
+        .iter()
+        .find(|l| l.contains("/metrics"))
+        .unwrap_or_else(|| panic!("the server names its metrics address: {:?}", server.banner));
+    let address = line.split("http://").nth(1).unwrap().split('/').next().unwrap();
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn metrics_can_be_kept_off_the_main_address_and_name_tenants_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let vars = [("SALVAGE_ADMIN_PASSWORD", "pw")];
+    let data_flag = ["--data-dir", data.to_str().unwrap()];
+
+    // By default the main address serves the metrics, without tenant names.
+    let server = serve(&[&["--listen", "127.0.0.1:0"][..], &data_flag].concat(), &vars);
+    let session: serde_json::Value = login(&server.base, "admin", "pw").await.json().await.unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let http = reqwest::Client::new();
+    let made = http
+        .post(format!("{}/api/v1/tenants", server.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "name": "Acme" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    let lib: serde_json::Value = http
+        .post(format!("{}/api/v1/libraries", server.base))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({ "name": "Finance" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let deleted = http
+        .delete(format!("{}/api/v1/nodes/{}", server.base, lib["id"]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success());
+    let (status, text) = scrape(&server.base).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("salvage_trash_items{stage=\"user-bin\"} 1"), "{text}");
+    assert!(!text.contains("tenant=") && !text.contains("Acme"), "{text}");
+    assert!(server.stop().success());
+
+    // With a metrics address (flag) only that address serves them, still summed over tenants.
+    let server = serve(
+        &[
+            &["--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"][..],
+            &data_flag,
+        ]
+        .concat(),
+        &vars,
+    );
+    let metrics = metrics_base(&server);
+    assert_ne!(metrics, server.base);
+    let (status, text) = scrape(&server.base).await;
+    assert_eq!(status, 404, "the main address has no metrics: {text}");
+    assert!(!text.contains("salvage_trash_items"), "{text}");
+    assert_eq!(
+        login(&server.base, "admin", "pw").await.status(),
+        201,
+        "the rest is served"
+    );
+    let (status, text) = scrape(&metrics).await;
+    assert_eq!(status, 200);
+    assert!(text.contains("salvage_trash_items{stage=\"user-bin\"} 1"), "{text}");
+    assert!(!text.contains("tenant=") && !text.contains("Acme"), "{text}");
+    let other = reqwest::get(format!("{metrics}/api/v1/me")).await.unwrap();
+    assert_eq!(other.status(), 404, "the metrics address serves nothing else");
+    assert!(server.stop().success());
+
+    // Tenant names only when the configuration asks; the address from the environment, which
+    // wins over the file's.
+    let config = dir.path().join("salvage.toml");
+    std::fs::write(
+        &config,
+        "metrics_listen = \"127.0.0.1:1\"\nmetrics_tenant_labels = true\n",
+    )
+    .unwrap();
+    let server = serve(
+        &[
+            &["--listen", "127.0.0.1:0", "--config", config.to_str().unwrap()][..],
+            &data_flag,
+        ]
+        .concat(),
+        &[
+            ("SALVAGE_ADMIN_PASSWORD", "pw"),
+            ("SALVAGE_METRICS_LISTEN", "127.0.0.1:0"),
+        ],
+    );
+    let metrics = metrics_base(&server);
+    assert_eq!(scrape(&server.base).await.0, 404);
+    let (status, text) = scrape(&metrics).await;
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("salvage_trash_items{stage=\"user-bin\",tenant=\"default\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("salvage_trash_items{stage=\"user-bin\",tenant=\"Acme\"} 0"),
+        "{text}"
+    );
+    assert!(server.stop().success());
+}

@@ -1,7 +1,9 @@
 //! What the folder pages' forms do: create a folder, upload documents, rename, move, delete (to
 //! the recycle bin, with an undo right after), and the undo itself. Each answers with a redirect
-//! back to the folder and a notice, or a page that says what went wrong and what to do.
+//! back to the folder with the notice's code and ids in its address (see `notice`), or a page
+//! that says what went wrong and what to do.
 
+use super::notice::{Done, Report};
 use super::pages::{forbidden, message_page};
 use super::session::Viewer;
 use crate::state::AppState;
@@ -47,11 +49,10 @@ pub struct UndoForm {
     back: String,
 }
 
-/// The folder page of `parent` (the libraries for none), with a notice.
-fn back_to(parent: Option<i64>, query: &[(&str, String)]) -> Response {
+/// The folder page of `parent` (the libraries for none), with the notice of `report`.
+fn back_to(parent: Option<i64>, report: &Report) -> Response {
     let base = parent.map_or_else(|| "/".to_owned(), |id| format!("/browse/{id}"));
-    let query = serde_urlencoded::to_string(query).unwrap_or_default();
-    Redirect::to(&format!("{base}?{query}")).into_response()
+    Redirect::to(&format!("{base}?{}", report.query())).into_response()
 }
 
 /// Why an action was refused, and what the user can do.
@@ -96,10 +97,7 @@ pub async fn create_folder(
         return forbidden();
     }
     match state.repo.create_folder(&viewer.actor, parent, form.name.trim()).await {
-        Ok(folder) => back_to(
-            Some(parent),
-            &[("done", format!("Folder \u{201c}{}\u{201d} created.", folder.name))],
-        ),
+        Ok(folder) => back_to(Some(parent), &Report::of(Done::FolderCreated, folder.id)),
         Err(e) => refused(&e),
     }
 }
@@ -139,7 +137,7 @@ pub async fn upload(
         }
         let mut content = StreamReader::new(field.map_err(std::io::Error::other));
         match state.repo.upload(&viewer.actor, parent, &name, &mut content).await {
-            Ok((doc, _)) => stored.push(doc.name),
+            Ok((doc, _)) => stored.push(doc.id),
             Err(e) => return refused(&e),
         }
     }
@@ -149,7 +147,7 @@ pub async fn upload(
             "No file was chosen. Choose one or more files and try again.",
         );
     }
-    back_to(Some(parent), &[("done", format!("Uploaded {}.", stored.join(", ")))])
+    back_to(Some(parent), &Report::uploaded(&stored))
 }
 
 async fn item(state: &AppState, viewer: &Viewer, id: i64) -> Result<Node, Response> {
@@ -167,10 +165,7 @@ pub async fn rename(
         return forbidden();
     }
     match state.repo.rename(&viewer.actor, id, form.name.trim()).await {
-        Ok(node) => back_to(
-            node.parent_id,
-            &[("done", format!("Renamed to \u{201c}{}\u{201d}.", node.name))],
-        ),
+        Ok(node) => back_to(node.parent_id, &Report::of(Done::Renamed, node.id)),
         Err(e) => refused(&e),
     }
 }
@@ -199,13 +194,11 @@ pub async fn move_item(
         }
     };
     match state.repo.move_node(&viewer.actor, id, target.id).await {
-        Ok(moved) => back_to(
-            node.parent_id,
-            &[(
-                "done",
-                format!("Moved \u{201c}{}\u{201d} to {}.", moved.name, form.target.trim()),
-            )],
-        ),
+        Ok(moved) => {
+            let mut report = Report::of(Done::Moved, moved.id);
+            report.to = Some(target.id);
+            back_to(node.parent_id, &report)
+        }
         Err(e) => refused(&e),
     }
 }
@@ -225,7 +218,7 @@ pub async fn delete(
         Err(r) => return r,
     };
     match state.repo.delete(&viewer.actor, id).await {
-        Ok(record) => back_to(node.parent_id, &[("deleted", record.id.to_string())]),
+        Ok(record) => back_to(node.parent_id, &Report::of(Done::Deleted, record.id)),
         Err(e) => refused(&e),
     }
 }
@@ -246,9 +239,8 @@ pub async fn undo(State(state): State<AppState>, viewer: Viewer, Form(form): For
         .await
     {
         Ok(restored) => {
-            let query = serde_urlencoded::to_string([("done", format!("\u{201c}{}\u{201d} is back.", restored.name))])
-                .unwrap_or_default();
-            Redirect::to(&format!("{back}?{query}")).into_response()
+            let report = Report::of(Done::Back, restored.node_id);
+            Redirect::to(&format!("{back}?{}", report.query())).into_response()
         }
         Err(e) => message_page(
             StatusCode::CONFLICT,

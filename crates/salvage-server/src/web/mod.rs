@@ -4,7 +4,9 @@
 
 mod actions;
 mod admin;
+mod notice;
 mod pages;
+mod purge;
 mod session;
 mod sorting;
 mod trash;
@@ -43,9 +45,9 @@ pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> 
         .route("/trash/by-filter/preflight", post(trash::by_filter_preflight))
         .route("/trash/by-filter/restore", post(trash::by_filter_restore))
         .route("/trash/jobs/{id}", get(trash::job))
-        .route("/trash/purge/confirm", post(trash::purge_confirm))
-        .route("/trash/purge", post(trash::purge))
-        .route("/trash/empty", get(trash::empty_confirm).post(trash::empty))
+        .route("/trash/purge/confirm", post(purge::purge_confirm))
+        .route("/trash/purge", post(purge::purge))
+        .route("/trash/empty", get(purge::empty_confirm).post(purge::empty))
         .route("/audit", get(admin::audit))
         .route("/settings", get(admin::settings).post(admin::save_settings))
         .route("/login", get(pages::login_form).post(pages::login))

@@ -1,5 +1,6 @@
 //! Signing in and out, and browsing libraries and folders.
 
+use super::notice::{notice, Notice, NoticeQuery};
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
 use crate::login::{open_session, ClientAddr, Refused};
@@ -211,12 +212,6 @@ pub(super) fn human_size(bytes: i64) -> String {
     }
 }
 
-/// A message at the top of a page after an action, with an undo button after a delete.
-pub(super) struct Notice {
-    text: String,
-    undo: Option<i64>,
-}
-
 /// The sortable columns of a folder table.
 struct BrowseHeaders {
     name: SortHeader,
@@ -290,10 +285,9 @@ pub struct PageQuery {
     sort: Option<String>,
     /// Where the page starts: the `next` cursor of the page before, in the same order.
     after: Option<String>,
-    /// A trash record just made by a delete from this page.
-    deleted: Option<i64>,
-    /// What an action just did, in words.
-    done: Option<String>,
+    /// What an action just did: a notice code and the ids it is about, never words.
+    #[serde(flatten)]
+    notice: NoticeQuery,
 }
 
 impl PageQuery {
@@ -330,30 +324,15 @@ pub async fn folder(
     listing(&state, viewer, Some(id), q).await
 }
 
-async fn notice(state: &AppState, viewer: &Viewer, q: &PageQuery) -> Option<Notice> {
-    if let Some(record) = q.deleted {
-        let deleted = state.repo.trash_record(&viewer.actor, record).await.ok()?;
-        return Some(Notice {
-            text: format!("\u{201c}{}\u{201d} was moved to the recycle bin.", deleted.name),
-            undo: Some(record),
-        });
-    }
-    q.done.as_ref().map(|text| Notice {
-        text: text.clone(),
-        undo: None,
-    })
-}
-
 async fn listing(state: &AppState, viewer: Viewer, id: Option<i64>, q: PageQuery) -> Response {
     let sort = q.sort();
     let (after, notice) = match q.cursor() {
-        Ok(after) => (after, notice(state, &viewer, &q).await),
+        Ok(after) => (after, notice(state, &viewer, id, &q.notice).await),
         Err(()) => (
             None,
-            Some(Notice {
-                text: "That page link is damaged or belongs to another order, so the first page is shown.".into(),
-                undo: None,
-            }),
+            Some(Notice::plain(
+                "That page link is damaged or belongs to another order, so the first page is shown.",
+            )),
         ),
     };
     let actor = viewer.actor.clone();

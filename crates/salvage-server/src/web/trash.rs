@@ -243,7 +243,7 @@ impl Row {
 
 /// The restore choices, as the forms carry them.
 #[derive(Default)]
-struct Options {
+pub(super) struct Options {
     target: String,
     conflict: String,
     recreate: bool,
@@ -323,37 +323,37 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
     )
 }
 
-struct OutcomeRow {
-    name: String,
-    result: &'static str,
-    details: String,
-    class: &'static str,
+pub(super) struct OutcomeRow {
+    pub(super) name: String,
+    pub(super) result: &'static str,
+    pub(super) details: String,
+    pub(super) class: &'static str,
 }
 
 #[derive(Template)]
 #[template(path = "outcome.html")]
-struct OutcomePage {
-    viewer: Viewer,
-    heading: &'static str,
-    summary: String,
-    rows: Vec<OutcomeRow>,
-    dry_run: bool,
+pub(super) struct OutcomePage {
+    pub(super) viewer: Viewer,
+    pub(super) heading: &'static str,
+    pub(super) summary: String,
+    pub(super) rows: Vec<OutcomeRow>,
+    pub(super) dry_run: bool,
     /// Where the confirmation of a dry run posts, with `ids` or `filter_fields`.
-    confirm_action: &'static str,
-    ids: Vec<i64>,
-    filter_fields: Vec<(&'static str, String)>,
-    options: Options,
+    pub(super) confirm_action: &'static str,
+    pub(super) ids: Vec<i64>,
+    pub(super) filter_fields: Vec<(&'static str, String)>,
+    pub(super) options: Options,
 }
 
 /// A submitted restore form: the selected records and the choices.
-struct RestoreForm {
-    csrf: String,
-    ids: Vec<i64>,
+pub(super) struct RestoreForm {
+    pub(super) csrf: String,
+    pub(super) ids: Vec<i64>,
     options: Options,
 }
 
 impl RestoreForm {
-    fn parse(body: &[u8]) -> Result<RestoreForm, String> {
+    pub(super) fn parse(body: &[u8]) -> Result<RestoreForm, String> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(body).map_err(|_| "The form could not be read.".to_owned())?;
         let mut form = RestoreForm {
@@ -405,7 +405,7 @@ impl RestoreForm {
 }
 
 /// What the user can do about a refusal.
-fn advice(e: &Error) -> String {
+pub(super) fn advice(e: &Error) -> String {
     let what_to_do = match e {
         Error::NameConflict(_) => "Choose \"restore it under a new name\", or restore it to another folder.",
         Error::OriginalLocationMissing => "Tick \"re-create the original folder\", or restore it to another folder.",
@@ -418,18 +418,23 @@ fn advice(e: &Error) -> String {
     format!("{e}. {what_to_do}")
 }
 
+/// A trash item's name among `names`, or its number for one the viewer cannot see.
+pub(super) fn item_name(item: TrashItem, names: &[(i64, String)]) -> String {
+    match item {
+        TrashItem::Record(id) => names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or_else(|| format!("item {id}"), |(_, n)| n.clone()),
+        TrashItem::Node(id) => format!("item {id}"),
+    }
+}
+
 fn rows(report: &BatchReport, names: &[(i64, String)]) -> Vec<OutcomeRow> {
     report
         .results
         .iter()
         .map(|r| {
-            let name = match r.item {
-                TrashItem::Record(id) => names
-                    .iter()
-                    .find(|(i, _)| *i == id)
-                    .map_or_else(|| format!("item {id}"), |(_, n)| n.clone()),
-                TrashItem::Node(id) => format!("item {id}"),
-            };
+            let name = item_name(r.item, names);
             match &r.outcome {
                 Outcome::Restored(done) => OutcomeRow {
                     name,
@@ -619,7 +624,7 @@ async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: Bytes, d
 
 /// The names of trash records, for the outcome table (one listing page per 1,000 items, never
 /// a lookup per item).
-async fn record_names(state: &AppState, viewer: &Viewer, items: &[TrashItem]) -> Vec<(i64, String)> {
+pub(super) async fn record_names(state: &AppState, viewer: &Viewer, items: &[TrashItem]) -> Vec<(i64, String)> {
     let wanted: std::collections::HashSet<i64> = items
         .iter()
         .filter_map(|i| match i {
@@ -685,117 +690,4 @@ pub async fn job(State(state): State<AppState>, viewer: Viewer, Path(id): Path<S
         },
         StatusCode::OK,
     )
-}
-
-// --- purge and empty ----------------------------------------------------------------------------
-
-#[derive(Template)]
-#[template(path = "confirm.html")]
-struct ConfirmPage {
-    viewer: Viewer,
-    heading: &'static str,
-    warning: String,
-    names: Vec<String>,
-    ids: Vec<i64>,
-    action: &'static str,
-    button: &'static str,
-}
-
-/// `POST /trash/purge/confirm`: what a purge would destroy, before it does.
-pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
-    let form = match RestoreForm::parse(&body) {
-        Ok(f) => f,
-        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
-    };
-    if !viewer.check(&form.csrf) {
-        return forbidden();
-    }
-    if !viewer.is_admin {
-        return message_page(
-            StatusCode::FORBIDDEN,
-            "Only administrators purge. Ask one if something must be destroyed for good.",
-        );
-    }
-    if form.ids.is_empty() {
-        return message_page(
-            StatusCode::BAD_REQUEST,
-            "No item was selected. Go back, tick the items to purge, and try again.",
-        );
-    }
-    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
-    let names = record_names(&state, &viewer, &items)
-        .await
-        .into_iter()
-        .map(|(_, n)| n)
-        .collect();
-    page(
-        ConfirmPage {
-            viewer,
-            heading: "Purge permanently",
-            warning: "These items and everything inside them will be destroyed. This cannot be undone.".into(),
-            names,
-            ids: form.ids,
-            action: "/trash/purge",
-            button: "Purge permanently",
-        },
-        StatusCode::OK,
-    )
-}
-
-/// `POST /trash/purge`
-pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
-    let form = match RestoreForm::parse(&body) {
-        Ok(f) => f,
-        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
-    };
-    if !viewer.check(&form.csrf) {
-        return forbidden();
-    }
-    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
-    match state.repo.purge(&viewer.actor, &items).await {
-        Ok(results) => message_page(
-            StatusCode::OK,
-            &format!(
-                "Purged {} item(s). Their content is removed from storage after the grace period.",
-                results.len()
-            ),
-        ),
-        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
-    }
-}
-
-/// `GET /trash/empty`: what emptying does, before it does it.
-pub async fn empty_confirm(viewer: Viewer) -> Response {
-    let warning = if viewer.is_admin {
-        "Every user's bin moves to the system bin. Administrators can still restore from there until retention purges it."
-    } else {
-        "Everything you deleted moves to the system bin. Only an administrator can restore it from there."
-    };
-    page(
-        ConfirmPage {
-            viewer,
-            heading: "Empty the recycle bin",
-            warning: warning.into(),
-            names: Vec::new(),
-            ids: Vec::new(),
-            action: "/trash/empty",
-            button: "Empty",
-        },
-        StatusCode::OK,
-    )
-}
-
-/// `POST /trash/empty`
-pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
-    let form = match RestoreForm::parse(&body) {
-        Ok(f) => f,
-        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
-    };
-    if !viewer.check(&form.csrf) {
-        return forbidden();
-    }
-    match state.repo.empty(&viewer.actor, viewer.is_admin).await {
-        Ok(moved) => message_page(StatusCode::OK, &format!("Moved {moved} item(s) to the system bin.")),
-        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
-    }
 }

@@ -15,3 +15,4 @@ mod security;
 mod story;
 mod support;
 mod web;
+mod web_notices;

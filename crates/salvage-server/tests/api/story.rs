@@ -87,8 +87,21 @@ async fn log_in_upload_delete_preflight_restore_purge_and_audit() {
 
     // delete again and purge
     let again = s.delete(&admin, doc).await["id"].as_i64().unwrap();
-    let purged = s.made("/api/v1/trash/purge", &admin, json!({ "items": [again] })).await;
+    // Each item says what really happened to it: an unknown id, or one purged a moment ago, is
+    // not counted as purged.
+    let purged = s
+        .made(
+            "/api/v1/trash/purge",
+            &admin,
+            json!({ "items": [again, 999999, again] }),
+        )
+        .await;
     assert_eq!(purged[0]["status"], "purged");
+    for (i, id) in [(1, 999999), (2, again)] {
+        assert_eq!(purged[i]["id"], id, "{purged}");
+        assert_eq!(purged[i]["status"], "failed", "{purged}");
+        assert_eq!(purged[i]["problem"]["code"], "not-in-trash", "{purged}");
+    }
     s.get(&format!("/api/v1/trash/{again}"), &admin)
         .await
         .problem(404, "not-found");

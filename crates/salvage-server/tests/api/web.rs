@@ -5,11 +5,11 @@ use crate::support::*;
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder().redirect(Policy::none()).build().unwrap()
 }
 
-async fn sign_in(s: &Server, http: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn sign_in(s: &Server, http: &reqwest::Client, login: &str, password: &str) -> reqwest::Response {
     http.post(format!("{}/login", s.base))
         .form(&[("login", login), ("password", password), ("tenant", "")])
         .send()
@@ -18,13 +18,13 @@ async fn sign_in(s: &Server, http: &reqwest::Client, login: &str, password: &str
 }
 
 /// The `name=value` of the session cookie a sign-in set.
-fn cookie_of(res: &reqwest::Response) -> String {
+pub(crate) fn cookie_of(res: &reqwest::Response) -> String {
     let set = res.headers()["set-cookie"].to_str().unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
     set.split(';').next().unwrap().to_owned()
 }
 
-async fn get(s: &Server, http: &reqwest::Client, path: &str, cookie: &str) -> (StatusCode, String) {
+pub(crate) async fn get(s: &Server, http: &reqwest::Client, path: &str, cookie: &str) -> (StatusCode, String) {
     let res = http
         .get(format!("{}{path}", s.base))
         .header("cookie", cookie)
@@ -34,7 +34,7 @@ async fn get(s: &Server, http: &reqwest::Client, path: &str, cookie: &str) -> (S
     (res.status(), res.text().await.unwrap())
 }
 
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -162,7 +162,7 @@ async fn users_see_only_what_they_may_list() {
     assert_ne!(status, StatusCode::OK);
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     s: &Server,
     http: &reqwest::Client,
     path: &str,
@@ -281,9 +281,19 @@ async fn the_recycle_bin_filters_checks_and_restores() {
 }
 
 /// Follows a redirect by hand, keeping the cookie, and returns the page it leads to.
-async fn follow(s: &Server, http: &reqwest::Client, res: reqwest::Response, cookie: &str) -> String {
+pub(crate) async fn follow(s: &Server, http: &reqwest::Client, res: reqwest::Response, cookie: &str) -> String {
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", res.text().await.unwrap());
     let location = res.headers()["location"].to_str().unwrap().to_owned();
+    // The address names its notice by a code, ids and numbers; the words are the server's own,
+    // so no link can make a page say something.
+    let query = location.split_once('?').map_or("", |(_, q)| q);
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap();
+    for (key, value) in pairs {
+        assert!(
+            value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ','),
+            "{key}={value:?} in {location}"
+        );
+    }
     let (status, html) = get(s, http, &location, cookie).await;
     assert_eq!(status, StatusCode::OK, "{location}: {html}");
     html

@@ -16,6 +16,10 @@ use std::time::Duration;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub listen: Option<String>,
+    /// A separate address for `/metrics`; the main address then answers it with 404.
+    pub metrics_listen: Option<String>,
+    /// Name each tenant in the trash gauges of `/metrics` (default: totals over all tenants).
+    pub metrics_tenant_labels: Option<bool>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub blob_url: Option<String>,
@@ -76,6 +80,11 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
             .map_or(defaults.body_read_timeout, Duration::from_secs),
     };
     let sweep_every = Duration::from_secs(file.sweep_interval_secs.unwrap_or(300).max(1));
+    let metrics_listen = args.metrics_listen.clone().or(file.metrics_listen);
+    let metrics = salvage_server::MetricsSettings {
+        own_listener: metrics_listen.is_some(),
+        tenant_labels: file.metrics_tenant_labels.unwrap_or(false),
+    };
 
     // A demo keeps its data in a temporary directory that goes away with the process.
     let demo_dir = if args.demo {
@@ -120,6 +129,18 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         format!("cannot listen on {listen}: is another server using it? choose another with --listen")
     })?;
     let address = listener.local_addr()?;
+    // Bound before the server announces itself, so a mistake in it stops the start.
+    let metrics_listener = match &metrics_listen {
+        Some(at) => Some(tokio::net::TcpListener::bind(at).await.with_context(|| {
+            format!("cannot listen on {at} for the metrics: is another server using it? choose another with --metrics-listen")
+        })?),
+        None => None,
+    };
+    if let Some(l) = &metrics_listener {
+        let address = l.local_addr()?;
+        tracing::info!(%address, "metrics are served on their own address");
+        println!("Metrics are served at http://{address}/metrics only.");
+    }
     tracing::info!(%address, data_dir = %data_dir.display(), "salvage is serving");
     if args.demo {
         demo::announce(address);
@@ -131,10 +152,25 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     }
 
     let sweeper = tokio::spawn(sweep_forever(repo.clone(), sweep_every));
-    let app = salvage_server::app(repo, limits.clone());
+    // The metrics listener stops after the main one has finished its requests.
+    let (stop_metrics, metrics_stopped) = tokio::sync::oneshot::channel::<()>();
+    let metrics_server = metrics_listener.map(|l| {
+        let app = salvage_server::metrics_app(repo.clone(), &metrics);
+        tokio::spawn(salvage_server::serve_with(l, app, &limits, async {
+            let _ = metrics_stopped.await;
+        }))
+    });
+    let app = salvage_server::app_with(repo, limits.clone(), &metrics);
     salvage_server::serve_with(listener, app, &limits, shutdown_signal())
         .await
         .context("the server stopped")?;
+    let _ = stop_metrics.send(());
+    if let Some(server) = metrics_server {
+        server
+            .await
+            .context("the metrics server failed")?
+            .context("the metrics server stopped")?;
+    }
     sweeper.abort();
     store.close().await;
     tracing::info!("stopped");

@@ -8,6 +8,8 @@ pub struct Running {
     child: Child,
     /// `http://127.0.0.1:{port}`, no trailing slash.
     pub base: String,
+    /// What the server printed before its address.
+    pub banner: Vec<String>,
 }
 
 /// Starts `salvage serve` with `args` and waits for the line that gives its address.
@@ -24,6 +26,7 @@ pub fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Run
         .stderr(stderr)
         .env_remove("SALVAGE_DATA_DIR")
         .env_remove("SALVAGE_LISTEN")
+        .env_remove("SALVAGE_METRICS_LISTEN")
         .env_remove("RUST_LOG");
     for (k, v) in vars {
         cmd.env(k, v);
@@ -31,6 +34,7 @@ pub fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Run
     let mut child = cmd.spawn().expect("start salvage serve");
     let stdout = child.stdout.take().expect("stdout is piped");
     let mut lines = BufReader::new(stdout).lines();
+    let mut banner = Vec::new();
     let base = loop {
         let line = lines
             .next()
@@ -39,10 +43,11 @@ pub fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Run
         if let Some(rest) = line.split("serving http://").nth(1) {
             break format!("http://{}", rest.split('/').next().unwrap_or_default());
         }
+        banner.push(line);
     };
     // Keep reading so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Running { child, base }
+    Running { child, base, banner }
 }
 
 /// The demo (see `commands/demo.rs` for what it holds) on a free port. It keeps its data in its
