@@ -95,11 +95,14 @@ struct World {
 }
 
 /// What one call acts on: a live document, a deletion of the owner's and a live subfolder,
-/// all in `/Lib/F`, made afresh for each row and after each allowed call.
+/// all in `/Lib/F`, made afresh for each row and after each allowed call (or all in a folder
+/// of their own that an access list hides from everyone but administrators).
 #[derive(Debug, Clone)]
 struct Target {
     /// The company handle the caller names: its own (another tenant's caller names theirs).
     company: String,
+    /// The name of the folder in `/Lib` that holds it all.
+    folder_name: String,
     doc: i64,
     doc_name: String,
     record: i64,
@@ -112,15 +115,15 @@ struct Target {
 
 impl Target {
     fn doc_path(&self) -> String {
-        format!("/Lib/F/{}", self.doc_name)
+        format!("/Lib/{}/{}", self.folder_name, self.doc_name)
     }
 
     fn sub_path(&self) -> String {
-        format!("/Lib/F/{}", self.sub_name)
+        format!("/Lib/{}/{}", self.folder_name, self.sub_name)
     }
 
     fn sub_handle(&self) -> String {
-        format!("f|{TENANT}/Lib/F/{}/", self.sub_name)
+        format!("f|{TENANT}/Lib/{}/{}/", self.folder_name, self.sub_name)
     }
 
     /// The same shape of target, names and all, but nothing of it exists (another tenant's ids
@@ -129,10 +132,14 @@ impl Target {
         let far = |id: i64| id + 900_000;
         let renumber = |name: &str| {
             let digits: String = name.chars().filter(char::is_ascii_digit).collect();
-            name.replace(&digits, &far(digits.parse().unwrap()).to_string())
+            match digits.parse() {
+                Ok(n) => name.replace(&digits, &far(n).to_string()),
+                Err(_) => name.to_owned(),
+            }
         };
         Target {
             company: self.company.clone(),
+            folder_name: renumber(&self.folder_name),
             doc: far(self.doc),
             doc_name: renumber(&self.doc_name),
             record: far(self.record),
@@ -253,6 +260,7 @@ impl World {
             .unwrap();
         Target {
             company: self.home.clone(),
+            folder_name: "F".into(),
             doc: doc.id,
             doc_name: doc.name,
             record: record.id,
@@ -261,6 +269,45 @@ impl World {
             sub: sub.id,
             sub_name: sub.name,
             folder: self.folder,
+        }
+    }
+
+    /// A fresh target in a folder of its own, made by the owner like any other and then hidden
+    /// by an access list from everyone but administrators.
+    async fn hidden_target(&self) -> Target {
+        let n = self.made.get() + 1;
+        self.made.set(n);
+        let repo = &self.s.repo;
+        let admin = repo.actor_by_name(TENANT, "admin").await.unwrap();
+        let lib = repo.resolve(&admin, "/Lib").await.unwrap();
+        let folder = repo.create_folder(&admin, lib.id, &format!("H{n}")).await.unwrap();
+        let (doc, _) = repo
+            .upload(&self.owner, folder.id, &format!("d{n}.txt"), &mut &b"live"[..])
+            .await
+            .unwrap();
+        let (gone, _) = repo
+            .upload(&self.owner, folder.id, &format!("g{n}.txt"), &mut &b"deleted"[..])
+            .await
+            .unwrap();
+        let record = repo.delete(&self.owner, gone.id).await.unwrap();
+        let sub = repo
+            .create_folder(&self.owner, folder.id, &format!("s{n}"))
+            .await
+            .unwrap();
+        repo.set_access_list(&admin, folder.id, false, &[], false)
+            .await
+            .unwrap();
+        Target {
+            company: self.home.clone(),
+            folder_name: folder.name,
+            doc: doc.id,
+            doc_name: doc.name,
+            record: record.id,
+            gone: gone.id,
+            gone_name: gone.name,
+            sub: sub.id,
+            sub_name: sub.name,
+            folder: folder.id,
         }
     }
 
@@ -580,10 +627,10 @@ fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 ("owner", "ok"),
-                ("foreign", "item failed not-in-trash"),
                 R_ANON,
                 R_BOGUS,
-                ("*", "item failed access-denied"),
+                // Someone else's deletion is not theirs to see: as an unknown item.
+                ("*", "item failed not-in-trash"),
             ],
         ),
         row(
@@ -599,10 +646,10 @@ fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 ("owner", "ok"),
-                ("foreign", "item failed not-in-trash"),
                 R_ANON,
                 R_BOGUS,
-                ("*", "item failed access-denied"),
+                // Someone else's deletion is not theirs to see: as an unknown item.
+                ("*", "item failed not-in-trash"),
             ],
         ),
         row(
@@ -618,10 +665,10 @@ fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 ("owner", "ok"),
-                ("foreign", "item failed not-in-trash"),
                 R_ANON,
                 R_BOGUS,
-                ("*", "item failed access-denied"),
+                // Someone else's deletion is not theirs to see: as an unknown item.
+                ("*", "item failed not-in-trash"),
             ],
         ),
         row(
@@ -852,14 +899,14 @@ const I_ANON: (&str, &str) = ("anon", "[900] Authentication failed #4010");
 const I_BOGUS: (&str, &str) = ("bogus", "[901] Session expired or Invalid ticket #4010");
 const I_ANYONE: &[(&str, &str)] = &[I_ANON, I_BOGUS, ("*", "ok")];
 const I_ONLY_ADMIN: &str = "Only the system administrator can perform this operation. #4030";
-/// The deleter or an administrator; no ticket at all is a 4000 here (a documented quirk).
+/// The deleter or an administrator; everyone else does not even see the deletion, so it answers
+/// as an unknown item. No ticket at all is a 4000 here (a documented quirk).
 const I_RESTORE: &[(&str, &str)] = &[
     (ADMINS, "ok"),
     ("owner", "ok"),
-    ("foreign", "Document is no longer in the recycle bin. #4000"),
     ("anon", "[900] Authentication failed #4000"),
     I_BOGUS,
-    ("*", "Access denied. #4030"),
+    ("*", "Document is no longer in the recycle bin. #4000"),
 ];
 
 fn ir_rows() -> Vec<Row> {
@@ -1169,7 +1216,7 @@ fn s7_rows() -> Vec<Row> {
                 s7(
                     "createFolder",
                     t,
-                    &format!("<folderPath>Lib/F/{}/new</folderPath>", t.sub_name),
+                    &format!("<folderPath>Lib/{}/{}/new</folderPath>", t.folder_name, t.sub_name),
                 )
             },
             &[
@@ -1538,4 +1585,77 @@ async fn another_tenants_ids_answer_like_unknown_ones() {
     rows.extend(ir_rows());
     rows.extend(s7_rows());
     foreign_ids_look_unknown(rows).await;
+}
+
+/// Every caller of the tenant who is not an administrator, naming items an access list hides
+/// from them, gets the answer an unknown id gets (ids and numbered names aside), and the
+/// database does not change. Calls that would create a folder under a hidden one by its path
+/// may instead say that the name is taken, but never give that item's id.
+async fn hidden_ids_look_unknown(rows: Vec<Row>) {
+    let w = world().await;
+    let callers: Vec<Who> = Who::all()
+        .into_iter()
+        .filter(|who| who.username().is_some())
+        .filter(|who| {
+            !matches!(
+                who,
+                Who::Admin | Who::Foreign | Who::Role(Role::IpsAdmin | Role::IpsCompanyAdmin)
+            )
+        })
+        .collect();
+    let mut differ = Vec::new();
+    for row in rows.iter().filter(|r| r.names_ids) {
+        let hidden = w.hidden_target().await;
+        let unknown = hidden.unknown();
+        for &who in &callers {
+            let before = w.snapshot().await;
+            let a = w.perform(who, &(row.call)(&w.as_seen_by(who, &hidden))).await;
+            let changed = w.snapshot().await != before;
+            let b = w.perform(who, &(row.call)(&w.as_seen_by(who, &unknown))).await;
+            let same = without_digits(&a.raw) == without_digits(&b.raw);
+            // A clash may name what the caller typed, never an id of the hidden items.
+            let clash = ["already", "name-conflict"].iter().any(|w| a.raw.contains(w))
+                && ![hidden.doc, hidden.sub, hidden.folder, hidden.gone].iter().any(|id| {
+                    // An id as each API writes one: JSON, XML text, a Scene7 handle.
+                    [format!("\"id\":{id}"), format!(">{id}<"), format!("|{id}<")]
+                        .iter()
+                        .any(|written| a.raw.contains(written))
+                });
+            if changed || !(same || clash) {
+                differ.push(format!(
+                    "{:?} {} as {}{}:\n--- a hidden item\n{}\n--- an unknown one\n{}",
+                    row.api,
+                    row.name,
+                    who.label(),
+                    if changed { " (the database changed)" } else { "" },
+                    a.raw,
+                    b.raw
+                ));
+            }
+            if changed {
+                return assert!(differ.is_empty(), "{}", differ.join("\n\n"));
+            }
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} answers differ:\n{}",
+        differ.len(),
+        differ.join("\n\n")
+    );
+}
+
+#[tokio::test]
+async fn items_hidden_by_an_access_list_answer_like_unknown_ones_on_rest() {
+    hidden_ids_look_unknown(rest_rows()).await;
+}
+
+#[tokio::test]
+async fn items_hidden_by_an_access_list_answer_like_unknown_ones_on_inforouter() {
+    hidden_ids_look_unknown(ir_rows()).await;
+}
+
+#[tokio::test]
+async fn items_hidden_by_an_access_list_answer_like_unknown_ones_on_scene7() {
+    hidden_ids_look_unknown(s7_rows()).await;
 }

@@ -125,8 +125,13 @@ async fn ordinary_users_see_their_own_trash_and_may_not_purge() {
     s.get(&format!("/api/v1/trash?deleted_by={carol_id}"), &bob)
         .await
         .problem(403, "permission-denied");
+    // Carol's deletion is not bob's to see: it answers exactly as an unknown item does.
     let r = s.made("/api/v1/trash/restore", &bob, json!({ "items": [item] })).await;
-    assert_eq!(r["results"][0]["problem"]["code"], "access-denied");
+    let unknown = s
+        .made("/api/v1/trash/restore", &bob, json!({ "items": [999_999] }))
+        .await;
+    assert_eq!(r["results"][0]["problem"], unknown["results"][0]["problem"]);
+    assert_eq!(r["results"][0]["problem"]["code"], "not-in-trash");
     s.post("/api/v1/trash/purge", &carol, json!({ "items": [item] }))
         .await
         .problem(403, "permission-denied");
