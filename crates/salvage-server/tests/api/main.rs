@@ -14,5 +14,6 @@ mod scene7_trash;
 mod security;
 mod story;
 mod support;
+mod visibility;
 mod web;
 mod web_notices;
