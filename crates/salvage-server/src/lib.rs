@@ -4,6 +4,7 @@
 //! the operational endpoints.
 
 mod auth;
+pub mod budget;
 mod connections;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -38,6 +39,7 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
     let state = AppState {
         repo,
         logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
+        budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),
@@ -49,8 +51,8 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .nest("/api/v1", api)
-        .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
-        .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
+        .merge(inforouter::router())
+        .merge(scene7::router(state.limits.max_upload_bytes))
         .merge(web::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .fallback(ops::not_found)
         // A client that stops sending its body fails its request (each face says so its own way)

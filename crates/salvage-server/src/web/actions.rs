@@ -2,13 +2,13 @@
 //! the recycle bin, with an undo right after), and the undo itself. Each answers with a redirect
 //! back to the folder and a notice, or a page that says what went wrong and what to do.
 
+use super::body::Form;
 use super::pages::{forbidden, message_page};
 use super::session::Viewer;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use futures_util::TryStreamExt;
 use salvage_core::model::Node;
 use salvage_core::trash::{RestoreOptions, TrashItem};

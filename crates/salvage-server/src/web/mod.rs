@@ -4,6 +4,7 @@
 
 mod actions;
 mod admin;
+mod body;
 mod pages;
 mod session;
 mod sorting;
@@ -21,7 +22,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 const STYLESHEET: &str = include_str!("../../static/salvage.css");
 
-/// The pages; form bodies are bounded by `max_body_bytes`, uploads by `max_upload_bytes`.
+/// The pages; form bodies are bounded by `max_body_bytes` and the body budget (see `body`),
+/// uploads by `max_upload_bytes`.
 pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> {
     let upload_limit = usize::try_from(max_upload_bytes).unwrap_or(usize::MAX);
     Router::new()

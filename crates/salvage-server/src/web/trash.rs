@@ -1,12 +1,12 @@
 //! The recycle bin pages: the listing with its filters, the preflight of a restore (the same
 //! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
 
+use super::body::FormBody;
 use super::pages::{forbidden, form_date, human_size, message_page, page};
 use super::session::Viewer;
 use super::sorting::SortHeader;
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -470,15 +470,15 @@ fn summary(report: &BatchReport) -> String {
 }
 
 /// `POST /trash/preflight` and `POST /trash/restore`: the same run, rolled back or kept.
-pub async fn preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn preflight(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     run(state, viewer, body, true).await
 }
 
-pub async fn restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn restore(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     run(state, viewer, body, false).await
 }
 
-async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+async fn run(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_run: bool) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -542,15 +542,15 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run
 // --- everything that matches a filter -----------------------------------------------------------
 
 /// `POST /trash/by-filter/preflight` and `…/restore`: the filters travel as form fields.
-pub async fn by_filter_preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn by_filter_preflight(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     by_filter(state, viewer, body, true).await
 }
 
-pub async fn by_filter_restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn by_filter_restore(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     by_filter(state, viewer, body, false).await
 }
 
-async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_run: bool) -> Response {
     let (form, q) = match (
         RestoreForm::parse(&body),
         serde_urlencoded::from_bytes::<TrashQuery>(&body),
@@ -701,7 +701,7 @@ struct ConfirmPage {
 }
 
 /// `POST /trash/purge/confirm`: what a purge would destroy, before it does.
-pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -742,7 +742,7 @@ pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: 
 }
 
 /// `POST /trash/purge`
-pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -785,7 +785,7 @@ pub async fn empty_confirm(viewer: Viewer) -> Response {
 }
 
 /// `POST /trash/empty`
-pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
