@@ -40,6 +40,9 @@ pub fn app(repo: Repository, limits: Limits) -> Router {
         repo,
         logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
         budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
+        password_checks: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, usize::from),
+        )),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),

@@ -14,6 +14,8 @@ pub struct AppState {
     pub logins: Arc<crate::throttle::LoginThrottle>,
     /// The request bodies this server may hold in memory at once.
     pub budget: crate::budget::BodyBudget,
+    /// Turns for password checks, one per core: each takes argon2id's memory while it runs.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// Request limits, all configurable.
