@@ -3,6 +3,7 @@
 //! stay in the core: the JSON REST API (`/api/v1`), the infoRouter and Scene7 SOAP services, and
 //! the operational endpoints.
 
+pub mod allocator;
 mod auth;
 pub mod budget;
 mod connections;

@@ -324,6 +324,8 @@ fn status_field(pid: u32, field: &str) -> Option<f64> {
 /// The server process (`--serve-memory DIR`): a fresh repository on SQLite in `dir`, served with
 /// the default limits on a free loopback port, which it prints; it stops when its input closes.
 pub async fn serve(dir: &std::path::Path) -> Result<()> {
+    // As `salvage` does when it starts.
+    salvage_server::allocator::return_large_buffers();
     let store = SqliteStore::open(&dir.join("salvage.db")).await?;
     let blobs = LocalBlobStore::open(dir.join("blobs")).await?;
     let repo = Repository::new(
