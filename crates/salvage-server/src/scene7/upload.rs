@@ -116,7 +116,7 @@ fn part_fault(e: ReadError) -> Fault {
 
 /// The most an `auth` or `uploadParams` part may hold. Both are small XML documents, and both
 /// are read before the caller is known.
-pub(super) const MAX_PART_BYTES: usize = 64 * 1024;
+const MAX_PART_BYTES: usize = 64 * 1024;
 
 /// An `auth` or `uploadParams` part, refused beyond `MAX_PART_BYTES` before more of it is read,
 /// and charged to the body budget meanwhile.
