@@ -28,6 +28,9 @@ enum Scenario {
     Batch,
     Bin,
     Throughput,
+    /// Peak memory of a server process under maximal unauthenticated bodies (SQLite only: the
+    /// database plays no part).
+    Memory,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +71,9 @@ struct Args {
     /// Exit with status 1 when a target is missed.
     #[arg(long)]
     strict: bool,
+    /// Run as the memory scenario's server process over a repository in DIR (internal).
+    #[arg(long, value_name = "DIR", hide = true)]
+    serve_memory: Option<std::path::PathBuf>,
 }
 
 /// What one run measures, after defaults and `--smoke`.
@@ -80,12 +86,20 @@ struct Plan {
     /// Trashed items the throughput scenario restores from.
     throughput_items: usize,
     repetitions: usize,
+    /// Every scenario at its smallest.
+    smoke: bool,
 }
 
 impl Plan {
     fn from(args: &Args) -> Plan {
         let scenarios = if args.scenarios.is_empty() {
-            vec![Scenario::Subtree, Scenario::Batch, Scenario::Bin, Scenario::Throughput]
+            vec![
+                Scenario::Subtree,
+                Scenario::Batch,
+                Scenario::Bin,
+                Scenario::Throughput,
+                Scenario::Memory,
+            ]
         } else {
             args.scenarios.clone()
         };
@@ -110,6 +124,7 @@ impl Plan {
             seconds,
             throughput_items,
             repetitions: if args.smoke { 5 } else { 200 },
+            smoke: args.smoke,
         }
     }
 
@@ -119,7 +134,7 @@ impl Plan {
             .map(|s| match s {
                 Scenario::Subtree | Scenario::Bin => self.sizes.len(),
                 Scenario::Batch => self.batches.len(),
-                Scenario::Throughput => 1,
+                Scenario::Throughput | Scenario::Memory => 1,
             })
             .sum::<usize>() as u64
     }
@@ -128,6 +143,9 @@ impl Plan {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(dir) = &args.serve_memory {
+        return scenarios::memory::serve(dir).await;
+    }
     // Quiet unless asked: `RUST_LOG=sqlx=debug` shows every statement with its time, which is
     // how a slow figure is traced to its query.
     tracing_subscriber::fmt()
@@ -195,6 +213,13 @@ async fn run(
             scenarios::throughput::run(report, backend, &plan.clients, plan.seconds, plan.throughput_items).await?;
             progress.inc(1);
         }
+        // Bodies are read before any database is asked anything: one backend is enough.
+        Scenario::Memory if matches!(backend, Backend::Sqlite) => {
+            step("memory".into());
+            scenarios::memory::run(report, plan.smoke).await?;
+            progress.inc(1);
+        }
+        Scenario::Memory => progress.inc(1),
     }
     Ok(())
 }

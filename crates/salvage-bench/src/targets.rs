@@ -94,6 +94,7 @@ pub fn target(scenario: &str, figure: &str) -> Option<Target> {
         (s, f) if s.starts_with("throughput_") && f.ends_with(".errors") => at_most(0.0, "errors"),
         (s, "clients_32.ops_per_s") if s.starts_with("throughput_") => at_least(2000.0, "ops/s"),
         (s, "clients_32.p99") if s.starts_with("throughput_") => at_most(50.0, "ms"),
+        ("memory", f) if f.ends_with(".peak_over_idle") => at_most(128.0, "MiB"),
         _ => None,
     }
 }

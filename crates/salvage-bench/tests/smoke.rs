@@ -59,7 +59,10 @@ fn every_scenario_runs_and_reports_its_figures() {
             assert!(scenarios.contains(&name), "no figures of {name}:\n{stdout}");
         }
     }
+    // The server's memory is measured once, on SQLite: the database plays no part in it.
+    assert!(scenarios.contains("memory"), "no figures of memory:\n{stdout}");
     for figure in [
+        "memory.scene7_upload_auth_part.peak_over_idle ",
         "subtree_1k.delete ",
         "bin_3k.deep_page_p99 ",
         "throughput_rest.clients_8.ops_per_s ",

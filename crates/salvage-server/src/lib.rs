@@ -3,7 +3,9 @@
 //! stay in the core: the JSON REST API (`/api/v1`), the infoRouter and Scene7 SOAP services, and
 //! the operational endpoints.
 
+pub mod allocator;
 mod auth;
+pub mod budget;
 mod connections;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -47,6 +49,10 @@ pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> 
     let state = AppState {
         repo,
         logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
+        budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
+        password_checks: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, usize::from),
+        )),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),
@@ -61,8 +67,8 @@ pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> 
     }
     router
         .nest("/api/v1", api)
-        .merge(inforouter::router().layer(axum::extract::DefaultBodyLimit::max(state.limits.max_soap_bytes)))
-        .merge(scene7::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
+        .merge(inforouter::router())
+        .merge(scene7::router(state.limits.max_upload_bytes))
         .merge(web::router(state.limits.max_body_bytes, state.limits.max_upload_bytes))
         .fallback(ops::not_found)
         // A client that stops sending its body fails its request (each face says so its own way)

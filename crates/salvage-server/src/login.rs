@@ -1,5 +1,6 @@
 //! Every way of checking a password goes through here, so that the login throttle sees all of
-//! them, and where the caller's address comes from.
+//! them (and no more of them run at once than the machine has cores), and where the caller's
+//! address comes from.
 //!
 //! The address is the peer of the TCP connection. Headers such as `X-Forwarded-For` are never
 //! trusted: any client can send them, and an attacker would pick a fresh address per attempt.
@@ -78,7 +79,12 @@ async fn throttled<T>(
     throttle
         .check(login, client, state.repo.clock().now())
         .map_err(Refused::Throttled)?;
-    match attempt.await {
+    // A password check (argon2id) takes about 19 MiB while it runs, so checks wait their turn
+    // instead of running all at once: a crowd of wrong logins cannot take the server's memory.
+    let turn = state.password_checks.acquire().await;
+    let outcome = attempt.await;
+    drop(turn);
+    match outcome {
         Ok(v) => {
             throttle.succeeded(login);
             Ok(v)

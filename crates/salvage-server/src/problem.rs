@@ -54,6 +54,19 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", detail)
     }
 
+    /// A request refused because the server holds as many request bodies as it may: 503 with
+    /// `Retry-After`.
+    pub fn busy(retry_after_secs: u64) -> Self {
+        ApiError {
+            retry_after: Some(retry_after_secs as i64),
+            ..ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server-busy",
+                format!("the server is busy reading other requests; try again in {retry_after_secs} seconds"),
+            )
+        }
+    }
+
     /// A login refused by the throttle: 429 with `Retry-After`.
     pub fn too_many_attempts(refusal: crate::throttle::TooManyAttempts) -> Self {
         ApiError {

@@ -12,6 +12,10 @@ pub struct AppState {
     pub uploads: Arc<crate::inforouter::Uploads>,
     /// Failed logins of this server, for throttling.
     pub logins: Arc<crate::throttle::LoginThrottle>,
+    /// The request bodies this server may hold in memory at once.
+    pub budget: crate::budget::BodyBudget,
+    /// Turns for password checks, one per core: each takes argon2id's memory while it runs.
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 /// Request limits, all configurable.
@@ -24,6 +28,11 @@ pub struct Limits {
     pub max_soap_bytes: usize,
     /// Largest document upload accepted.
     pub max_upload_bytes: u64,
+    /// Most bytes of request bodies held in memory at once, across all requests (see
+    /// `budget`); uploads stream and do not count.
+    pub max_buffered_bytes: u64,
+    /// How long a request waits for room in that budget before it is refused with 503.
+    pub buffer_wait: std::time::Duration,
     /// Longest a request may take (uploads and downloads excepted: they stream).
     pub request_timeout: std::time::Duration,
     /// When repeated failed logins are refused (see `throttle`).
@@ -41,6 +50,9 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_soap_bytes: 48 * 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
+            // Room for one request of the largest kind (`max_soap_bytes`) and many small ones.
+            max_buffered_bytes: 64 * 1024 * 1024,
+            buffer_wait: std::time::Duration::from_secs(2),
             request_timeout: std::time::Duration::from_secs(60),
             login: Default::default(),
             header_read_timeout: std::time::Duration::from_secs(30),

@@ -125,7 +125,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SALVAGE_METRICS_LISTEN")]
     pub metrics_listen: Option<String>,
     /// A TOML file with any of: listen, metrics_listen, metrics_tenant_labels, data_dir, database_url, blob_url,
-    /// max_body_bytes, max_soap_bytes, max_upload_bytes, request_timeout_secs, header_read_timeout_secs,
+    /// max_body_bytes, max_soap_bytes, max_upload_bytes, max_buffered_bytes, request_timeout_secs, header_read_timeout_secs,
     /// body_read_timeout_secs, sweep_interval_secs, log_format, login_account_failures, login_address_failures,
     /// login_lockout_secs. Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]

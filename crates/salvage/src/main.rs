@@ -33,6 +33,7 @@ fn init_logging(cli: &cli::Cli) {
 }
 
 fn main() -> ExitCode {
+    salvage_server::allocator::return_large_buffers();
     let cli = cli::Cli::parse();
     init_logging(&cli);
     let runtime = match tokio::runtime::Runtime::new() {

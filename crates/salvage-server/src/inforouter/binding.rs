@@ -2,10 +2,11 @@
 //! SOAP 1.1 and SOAP 1.2 (`POST /srv.asmx`). Each turns a request into a `Call` and a result node
 //! back into the binding's response, as ASP.NET does.
 
+use super::multipart::FilePart;
 use super::xml::Node;
-use crate::soap::{self, FaultCode, ReadError, SoapVersion};
+use crate::budget::{BodyError, Reservation};
+use crate::soap::{self, Envelope, FaultCode, ReadError, SoapVersion};
 use axum::body::Body;
-use axum::extract::rejection::BytesRejection;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
@@ -39,9 +40,6 @@ impl From<Node> for Answer {
     }
 }
 
-/// The text parameters and the file parts of a request.
-pub type Fields = (Vec<(String, String)>, Vec<(String, bytes::Bytes)>);
-
 /// One operation call: its name and parameters, whatever the binding.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -49,11 +47,14 @@ pub struct Call {
     pub binding: Binding,
     params: Vec<(String, String)>,
     /// File parts of a `multipart/form-data` POST, by field name.
-    files: Vec<(String, bytes::Bytes)>,
+    files: Vec<(String, FilePart)>,
     /// The `ticket` cookie, used where a ticket parameter is optional.
     pub cookie_ticket: Option<String>,
     /// Who sent it, for the login throttle.
     pub client: crate::login::ClientAddr,
+    /// The share of the body budget the parameters were read under: it is given back when the
+    /// call (and so its parameters) is dropped.
+    held: Option<Reservation>,
 }
 
 impl Call {
@@ -65,6 +66,7 @@ impl Call {
             files: Vec::new(),
             cookie_ticket: cookie(headers, "ticket"),
             client: Default::default(),
+            held: None,
         }
     }
 
@@ -74,14 +76,24 @@ impl Call {
         self
     }
 
-    /// The same call with the file parts of a multipart form.
-    pub fn with_files(mut self, files: Vec<(String, bytes::Bytes)>) -> Self {
-        self.files = files;
+    /// The same call, keeping the share of the body budget its parameters were read under.
+    pub fn holding(mut self, reservation: Option<Reservation>) -> Self {
+        self.held = reservation;
         self
     }
 
+    /// Adds a parameter (a text field of a multipart form).
+    pub fn push_param(&mut self, name: String, value: String) {
+        self.params.push((name, value));
+    }
+
+    /// Adds a file part of a multipart form.
+    pub fn push_file(&mut self, name: String, file: FilePart) {
+        self.files.push((name, file));
+    }
+
     /// A file part by field name, in any case.
-    pub fn file(&self, name: &str) -> Option<&bytes::Bytes> {
+    pub fn file(&self, name: &str) -> Option<&FilePart> {
         self.files
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -208,32 +220,43 @@ pub fn exception(kind: &str, message: &str) -> Response {
     response
 }
 
-/// The answer to a body that could not be read, too large or too slow to arrive, in the
-/// binding's form: a SOAP fault, or the exception of the GET/POST bindings.
-pub fn unreadable(binding: Binding, rejection: &BytesRejection) -> Response {
-    let (status, why) = if crate::ops::body_timed_out(rejection) {
-        (
+/// The answer to a body that could not be read — too large, too slow to arrive, or refused for
+/// want of room in the body budget — in the binding's form: a SOAP fault, or the exception of
+/// the GET/POST bindings, as ASP.NET reports them.
+pub fn unreadable(binding: Binding, error: &BodyError) -> Response {
+    let (status, code, why) = match error {
+        BodyError::TimedOut => (
             StatusCode::REQUEST_TIMEOUT,
+            FaultCode::Client,
             "The request body stopped arriving.".to_owned(),
-        )
-    } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        (
+        ),
+        BodyError::TooLarge { .. } => (
             StatusCode::PAYLOAD_TOO_LARGE,
+            FaultCode::Client,
             "Maximum request length exceeded.".to_owned(),
-        )
-    } else {
-        (rejection.status(), rejection.body_text())
+        ),
+        BodyError::Busy { retry_after } => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            FaultCode::Server,
+            format!("Server Too Busy: try again in {retry_after} seconds."),
+        ),
+        BodyError::Broken(why) => (StatusCode::BAD_REQUEST, FaultCode::Client, why.clone()),
     };
     let mut response = match binding {
         Binding::Soap(version) => soap_fault(
             version,
             status,
-            FaultCode::Client,
+            code,
             &format!("Server was unable to read request. ---> {why}"),
         ),
         Binding::Get | Binding::Post => exception("Web.HttpException", &why),
     };
     *response.status_mut() = status;
+    if let BodyError::Busy { retry_after } = error {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+    }
     response
 }
 
@@ -267,17 +290,19 @@ pub fn soap_request(headers: &HeaderMap) -> Option<(SoapVersion, Option<String>)
     }
 }
 
-/// Reads a SOAP request into a call. `known` tells whether an operation exists.
+/// Makes a call of a SOAP request's envelope (as read, or why it could not be). `known` tells
+/// whether an operation exists. The parameters are moved out of the envelope, not copied.
 pub fn read_soap(
-    body: &[u8],
+    envelope: Result<Envelope, ReadError>,
     version: SoapVersion,
     action: Option<String>,
     headers: &HeaderMap,
     known: impl Fn(&str) -> bool,
 ) -> Result<Call, Box<Response>> {
     let refuse = |status, reason: &str| Box::new(soap_fault(version, status, FaultCode::Client, reason));
-    let envelope = soap::read_envelope(body).map_err(|e| {
+    let envelope = envelope.map_err(|e| {
         let reason = match &e {
+            ReadError::Body(body) => return Box::new(unreadable(Binding::Soap(version), body)),
             ReadError::Malformed(_) | ReadError::NotEnvelope(_) => {
                 format!("Server was unable to read request. ---> {e}")
             }
@@ -329,11 +354,6 @@ pub fn read_soap(
             ),
         ));
     }
-    let params = envelope
-        .body
-        .children
-        .iter()
-        .map(|c| (c.name.clone(), c.text.clone()))
-        .collect();
+    let params = envelope.body.children.into_iter().map(|c| (c.name, c.text)).collect();
     Ok(Call::new(operation, Binding::Soap(version), params, headers))
 }

@@ -218,12 +218,14 @@ async fn document_exists(state: &AppState, call: &Call) -> Node {
         .attr("CRC32", format!("{published:08x}"))
 }
 
-/// A `byte[]` parameter: a file part of a multipart form, else base64 text from SOAP
-/// (`base64Binary`, possibly folded over lines) or a form (where an unescaped `+` arrives as a
-/// space).
-pub(super) fn file_param(call: &Call, name: &str) -> Option<Vec<u8>> {
+/// A `byte[]` parameter: a file part of a multipart form (read from its temporary file), else
+/// base64 text from SOAP (`base64Binary`, possibly folded over lines) or a form (where an
+/// unescaped `+` arrives as a space).
+pub(super) async fn file_param(call: &Call, name: &str) -> Option<Vec<u8>> {
     if let Some(file) = call.file(name) {
-        return Some(file.to_vec());
+        let mut content = Vec::with_capacity(usize::try_from(file.size).ok()?);
+        file.open().await.ok()?.read_to_end(&mut content).await.ok()?;
+        return Some(content);
     }
     let raw = call.param(name);
     let cleaned: String = match call.binding {
@@ -289,7 +291,14 @@ async fn upload_document(state: &AppState, call: &Call) -> Node {
         Ok(target) => target,
         Err(node) => return node,
     };
-    let Some(content) = file_param(call, "FileContent") else {
+    // A file part streams from its temporary file; base64 text is decoded in memory.
+    if let Some(file) = call.file("FileContent") {
+        return match file.open().await {
+            Ok(mut content) => store_upload(state, &actor, folder.id, &name, &mut content).await,
+            Err(e) => Node::failure("root", &format!("SystemError:cannot read the upload: {e}"), 5000),
+        };
+    }
+    let Some(content) = file_param(call, "FileContent").await else {
         return Node::failure("root", "FileContent is not valid base64.", 4000);
     };
     store_upload(state, &actor, folder.id, &name, &mut content.as_slice()).await

@@ -7,8 +7,9 @@ use super::recycle::parse_handler;
 use super::security::{parse_access_list, Names};
 use super::shared::{backslashed, flag, format_of, segments, short_id};
 use super::xml::Node;
+use crate::budget::BodyBudget;
 use crate::soap::{read_document, SoapVersion};
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue};
 
 /// A SOAP request to `/srv.asmx` in either version, routed by its body element and by a
@@ -17,7 +18,8 @@ pub fn soap(body: &[u8]) {
     let headers = HeaderMap::new();
     for version in [SoapVersion::V11, SoapVersion::V12] {
         for action in [None, Some("http://tempuri.org/AuthenticateUser".to_owned())] {
-            if let Ok(call) = binding::read_soap(body, version, action, &headers, super::known) {
+            let envelope = crate::soap::read_envelope(body);
+            if let Ok(call) = binding::read_soap(envelope, version, action, &headers, super::known) {
                 parameters(&call);
             }
         }
@@ -46,10 +48,16 @@ pub fn multipart(content_type: &str, body: &[u8]) {
         return;
     };
     headers.insert(header::CONTENT_TYPE, value);
-    let body = Bytes::copy_from_slice(body);
-    let read = crate::fuzzing::block_on(super::multipart(&headers, body));
-    if let Ok((params, files)) = read {
-        let call = Call::new("UploadDocument".to_owned(), Binding::Post, params, &headers).with_files(files);
+    let budget = BodyBudget::new(64 * 1024 * 1024, std::time::Duration::ZERO);
+    let reading = super::multipart::Reading {
+        budget: &budget,
+        max_text_bytes: 16 * 1024 * 1024,
+        max_file_bytes: 16 * 1024 * 1024,
+        state: None,
+    };
+    let call = Call::new("UploadDocument".to_owned(), Binding::Post, Vec::new(), &headers);
+    let body = Body::from(body.to_vec());
+    if let Ok(call) = crate::fuzzing::block_on(super::multipart::read(&reading, &headers, body, call)) {
         parameters(&call);
     }
 }
@@ -61,7 +69,7 @@ fn parameters(call: &Call) {
     for name in call.names().take(32) {
         let value = call.param(name);
         let _ = flag(call, name);
-        let _ = file_param(call, name);
+        let _ = crate::fuzzing::block_on(file_param(call, name));
         let _ = version_number(value, 7);
         let _ = parse_access_list(value, &Names::default());
         let _ = format_of(value);

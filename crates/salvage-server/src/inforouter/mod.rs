@@ -8,6 +8,7 @@ mod documents;
 mod folders;
 #[doc(hidden)]
 pub(crate) mod fuzzing;
+mod multipart;
 mod recycle;
 mod security;
 mod settings;
@@ -19,9 +20,9 @@ mod xml;
 pub use upload::Uploads;
 
 use crate::login::ClientAddr;
+use crate::soap::{self, ReadError};
 use crate::state::AppState;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{Html, IntoResponse, Response};
@@ -71,6 +72,8 @@ async fn run(state: &AppState, call: &Call) -> Answer {
     unreachable!("{} is listed without a handler", call.operation)
 }
 
+/// The routes of `/srv.asmx`; bodies are read within their own limits (see `http_post` and
+/// `soap`).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/srv.asmx", get(service_page).post(soap))
@@ -157,32 +160,41 @@ async fn http_post(
     client: ClientAddr,
     Path(operation): Path<String>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     if let Err(r) = http_operation(&operation) {
         return *r;
     }
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return binding::unreadable(Binding::Post, &e),
-    };
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let limits = &state.limits;
     let call = if content_type.starts_with("application/x-www-form-urlencoded") {
-        let params = match std::str::from_utf8(&body)
+        let form = match state.budget.read(&headers, body, limits.max_soap_bytes as u64).await {
+            Ok(form) => form,
+            Err(e) => return binding::unreadable(Binding::Post, &e),
+        };
+        let params = match std::str::from_utf8(&form.bytes)
             .map_err(|_| Box::new(binding::exception("ArgumentException", "The form is not UTF-8.")))
             .and_then(pairs)
         {
             Ok(p) => p,
             Err(r) => return *r,
         };
-        Call::new(operation, Binding::Post, params, &headers)
+        // The decoded parameters stay charged to the body's share of the budget.
+        Call::new(operation, Binding::Post, params, &headers).holding(Some(form.reservation))
     } else if content_type.starts_with("multipart/form-data") {
-        match multipart(&headers, body).await {
-            Ok((params, files)) => Call::new(operation, Binding::Post, params, &headers).with_files(files),
+        let reading = multipart::Reading {
+            budget: &state.budget,
+            max_text_bytes: limits.max_soap_bytes as u64,
+            max_file_bytes: limits.max_upload_bytes,
+            state: Some(&state),
+        };
+        let call = Call::new(operation, Binding::Post, Vec::new(), &headers).sent_by(client);
+        match multipart::read(&reading, &headers, body, call).await {
+            Ok(call) => call,
             Err(r) => return *r,
         }
     } else {
@@ -195,53 +207,31 @@ async fn http_post(
     call.respond(run(&state, &call).await)
 }
 
-/// The fields of a `multipart/form-data` body (infoRouter documents UploadDocument this way):
-/// text fields as parameters, file parts as content. The body is already bounded in size.
-async fn multipart(headers: &HeaderMap, body: Bytes) -> Result<binding::Fields, Box<Response>> {
-    let bad = |e: multer::Error| {
-        Box::new(binding::exception(
-            "ArgumentException",
-            &format!("The form cannot be read: {e}."),
-        ))
-    };
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let boundary = multer::parse_boundary(content_type).map_err(bad)?;
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
-    let mut form = multer::Multipart::new(stream, boundary);
-    let (mut params, mut files) = (Vec::new(), Vec::new());
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        if field.file_name().is_some() {
-            files.push((name, field.bytes().await.map_err(bad)?));
-        } else {
-            params.push((name, field.text().await.map_err(bad)?));
-        }
-    }
-    Ok((params, files))
-}
-
-async fn soap(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
+/// `POST /srv.asmx`: the envelope is read as the body arrives, within `max_soap_bytes` and the
+/// body budget, and its parameters are moved into the call, never copied; the operation then
+/// checks the ticket before it decodes any content.
+async fn soap(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Body) -> Response {
     let Some((version, action)) = binding::soap_request(&headers) else {
         return binding::exception(
             "InvalidOperationException",
             "Request format is unrecognized: send SOAP 1.1 (text/xml) or SOAP 1.2 (application/soap+xml).",
         );
     };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => return binding::unreadable(Binding::Soap(version), &e),
+    let read = match state
+        .budget
+        .admit(&headers, body, state.limits.max_soap_bytes as u64)
+        .await
+    {
+        Ok(body) => soap::read_envelope_from(body).await,
+        Err(e) => Err(ReadError::Body(e)),
     };
-    match binding::read_soap(&body, version, action, &headers, known) {
+    let (envelope, held) = match read {
+        Ok((envelope, held)) => (Ok(envelope), Some(held)),
+        Err(e) => (Err(e), None),
+    };
+    match binding::read_soap(envelope, version, action, &headers, known) {
         Ok(call) => {
-            let call = call.sent_by(client);
+            let call = call.sent_by(client).holding(held);
             call.respond(run(&state, &call).await)
         }
         Err(response) => *response,

@@ -212,7 +212,12 @@ async fn upload_chunk(state: &AppState, call: &Call) -> Node {
     else {
         return failure(UNKNOWN_HANDLER, 4041);
     };
-    let Some(chunk) = file_param(call, "FileChunk") else {
+    // A chunk sent as a file part is not read into memory when it is larger than the upload takes.
+    let largest = upload.lock().await.chunk_size as u64;
+    if call.file("FileChunk").is_some_and(|f| f.size > largest) {
+        return failure("The chunk is larger than this upload takes.", 4000);
+    }
+    let Some(chunk) = file_param(call, "FileChunk").await else {
         return failure("FileChunk is not valid base64.", 4000);
     };
     let mut upload = upload.lock().await;

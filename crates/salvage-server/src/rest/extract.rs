@@ -1,15 +1,47 @@
 //! Extractors whose rejections are problem+json errors that say what is wrong with the request.
 
+use crate::budget::BodyError;
 use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::FromRequest;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
 
-/// A JSON body. Unknown fields are refused where a request type says `deny_unknown_fields`.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON body, read within `max_body_bytes` and the body budget (whose share goes back as soon
+/// as the body is parsed). Unknown fields are refused where a request type says
+/// `deny_unknown_fields`.
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = request.into_parts();
+        let limit = state.limits.max_body_bytes as u64;
+        let read = state.budget.read(&parts.headers, body, limit).await?;
+        // axum's own reader then checks the content type and parses, as it always has.
+        let request = Request::from_parts(parts, Body::from(read.bytes));
+        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
+        Ok(Json(value))
+    }
+}
+
+impl From<BodyError> for ApiError {
+    fn from(e: BodyError) -> Self {
+        match e {
+            BodyError::TimedOut => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "the request body stopped arriving; send it without pausing",
+            ),
+            BodyError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", e.to_string()),
+            BodyError::Busy { retry_after } => ApiError::busy(retry_after),
+            BodyError::Broken(_) => ApiError::new(StatusCode::BAD_REQUEST, "invalid-json", e.to_string()),
+        }
+    }
+}
 
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]

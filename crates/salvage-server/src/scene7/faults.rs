@@ -59,6 +59,9 @@ pub struct Fault {
     pub kind: Kind,
     pub code: u32,
     pub reason: String,
+    /// For a request refused because the server is busy: seconds to wait. Such a fault is
+    /// answered with 503 and `Retry-After`, whatever status the client asked faults to have.
+    pub retry_after: Option<u64>,
 }
 
 impl Fault {
@@ -67,7 +70,45 @@ impl Fault {
             kind,
             code,
             reason: reason.into(),
+            retry_after: None,
         }
+    }
+
+    /// The fault of a request body that could not be read into memory: too large, too slow, or
+    /// refused for want of room in the body budget.
+    pub fn unreadable(e: &crate::budget::BodyError) -> Self {
+        match e {
+            crate::budget::BodyError::Busy { retry_after } => Fault {
+                retry_after: Some(*retry_after),
+                ..Fault::ips(
+                    EXCEPTION,
+                    format!("The server is busy; try again in {retry_after} seconds"),
+                )
+            },
+            e => Fault::ips(INVALID_REQUEST_XML, format!("The request could not be read: {e}")),
+        }
+    }
+
+    /// The HTTP status to answer with: the client's choice (`faultHttpStatusCode`), else 500;
+    /// 503 for a busy server.
+    pub fn status(&self, chosen: Option<u16>) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        if self.retry_after.is_some() {
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
+        chosen
+            .and_then(|s| StatusCode::from_u16(s).ok())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// Adds `Retry-After` to the response of a busy fault.
+    pub fn finish(&self, mut response: axum::response::Response) -> axum::response::Response {
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        response
     }
 
     pub fn authentication(code: u32, reason: impl Into<String>) -> Self {

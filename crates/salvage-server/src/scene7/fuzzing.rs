@@ -5,7 +5,7 @@ use super::faults::Fault;
 use super::xml::Params;
 use super::{handles, upload};
 use crate::soap::{read_document, Element, SoapVersion};
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{FromRequest, Multipart};
 use axum::http::{header, HeaderMap, HeaderValue, Request};
 
@@ -16,7 +16,7 @@ pub fn soap(content_type: &str, body: &[u8]) {
     if let Ok(v) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, v);
     }
-    let Ok(request) = super::read_request(&headers, Ok(Bytes::copy_from_slice(body))) else {
+    let Ok(request) = super::read_request(&headers, crate::soap::read_envelope(body)) else {
         return;
     };
     let element = &request.envelope.body;
@@ -72,12 +72,12 @@ pub fn upload(content_type: &str, body: &[u8]) {
             match field.name().unwrap_or_default() {
                 "auth" => {
                     if let Ok(text) = field.text().await {
-                        let _ = upload::auth_part(&text, &headers);
+                        let _ = upload::auth_part(&text, &headers, None);
                     }
                 }
                 "uploadParams" | "uploadPostParams" => {
                     if let Ok(text) = field.text().await {
-                        if let Ok(doc) = upload::params_part(&text) {
+                        if let Ok(doc) = upload::params_part(&text, None) {
                             parameters(&doc);
                         }
                     }

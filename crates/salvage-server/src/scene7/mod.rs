@@ -23,11 +23,10 @@ mod wsdl;
 mod xml;
 
 use crate::login::ClientAddr;
-use crate::soap::{self, SoapVersion};
+use crate::soap::{self, ReadError, SoapVersion};
 use crate::state::AppState;
 use auth::{Access, RequestOptions};
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -134,13 +133,12 @@ async fn run(call: &Call<'_>) -> Result<Out, Fault> {
     unreachable!("{} is listed without a handler", call.op.name)
 }
 
-pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> {
+/// The routes; a service request's body is read within `max_body_bytes` by `service`, an
+/// upload's within `max_upload_bytes`.
+pub fn router(max_upload_bytes: u64) -> Router<AppState> {
     let upload_limit = usize::try_from(max_upload_bytes).unwrap_or(usize::MAX);
     Router::new()
-        .route(
-            "/scene7/services/IpsApiService",
-            post(service).layer(DefaultBodyLimit::max(max_body_bytes)),
-        )
+        .route("/scene7/services/IpsApiService", post(service))
         .route("/scene7/webservice/{file}", get(wsdl::serve))
         .route(
             "/scene7/UploadFile",
@@ -163,11 +161,8 @@ fn xml_response(status: StatusCode, version: SoapVersion, body: String, gzip: Op
 
 fn fault_response(version: SoapVersion, options: &RequestOptions, fault: &Fault) -> Response {
     tracing::info!(code = fault.code, reason = %fault.reason, "Scene7 fault");
-    let status = options
-        .fault_status
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    xml_response(status, version, fault.envelope(version), options.gzip)
+    let status = fault.status(options.fault_status);
+    fault.finish(xml_response(status, version, fault.envelope(version), options.gzip))
 }
 
 /// A SOAP request read up to authentication: its envelope, whose body element is in an IPS
@@ -177,32 +172,22 @@ pub(crate) struct Request {
     pub options: RequestOptions,
 }
 
-/// Reads a request body into its envelope and options, or answers the fault that says why not.
-pub(crate) fn read_request(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Request, Box<Response>> {
+/// Makes a request of an envelope (as read, or why it could not be), or answers the fault that
+/// says why not.
+pub(crate) fn read_request(
+    headers: &HeaderMap,
+    envelope: Result<soap::Envelope, ReadError>,
+) -> Result<Request, Box<Response>> {
     // Until the envelope is read, its version is what the content type suggests.
     let guessed = match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         Some(ct) if ct.trim_start().to_ascii_lowercase().starts_with("application/soap+xml") => SoapVersion::V12,
         _ => SoapVersion::V11,
     };
-    let refuse = |version, why: String| {
-        Box::new(fault_response(
-            version,
-            &RequestOptions::default(),
-            &Fault::ips(faults::INVALID_REQUEST_XML, why),
-        ))
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => {
-            return Err(refuse(
-                guessed,
-                format!("The request could not be read: {}", e.body_text()),
-            ))
-        }
-    };
-    let envelope = match soap::read_envelope(&body) {
+    let refuse = |fault: Fault| Box::new(fault_response(guessed, &RequestOptions::default(), &fault));
+    let envelope = match envelope {
         Ok(e) => e,
-        Err(e) => return Err(refuse(guessed, e.to_string())),
+        Err(ReadError::Body(e)) => return Err(refuse(Fault::unreadable(&e))),
+        Err(e) => return Err(refuse(Fault::ips(faults::INVALID_REQUEST_XML, e.to_string()))),
     };
     let options = RequestOptions::read(&envelope.headers, headers);
     let request = &envelope.body;
@@ -227,14 +212,22 @@ pub(crate) fn operation_of(element: &str) -> Option<&'static Operation> {
         .and_then(|name| operations().find(|o| o.name == name))
 }
 
-/// `POST /scene7/services/IpsApiService`.
-async fn service(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let Request { envelope, mut options } = match read_request(&headers, body) {
+/// `POST /scene7/services/IpsApiService`: the envelope is read as the body arrives, within
+/// `max_body_bytes` and the body budget, whose share is kept until the answer is made.
+async fn service(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Body) -> Response {
+    let read = match state
+        .budget
+        .admit(&headers, body, state.limits.max_body_bytes as u64)
+        .await
+    {
+        Ok(body) => soap::read_envelope_from(body).await,
+        Err(e) => Err(ReadError::Body(e)),
+    };
+    let (envelope, _held) = match read {
+        Ok((envelope, held)) => (Ok(envelope), Some(held)),
+        Err(e) => (Err(e), None),
+    };
+    let Request { envelope, mut options } = match read_request(&headers, envelope) {
         Ok(r) => r,
         Err(response) => return *response,
     };

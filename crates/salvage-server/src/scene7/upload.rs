@@ -10,7 +10,8 @@ use super::auth::{self, Access, Company, RequestOptions};
 use super::faults::{self, Fault};
 use super::xml::{Out, Params};
 use super::{is_ips_namespace, Call, Operation, UNVERSIONED_NS};
-use crate::soap::{self, read_document, Element};
+use crate::budget::{Reservation, Tally};
+use crate::soap::{self, read_document_charged, Element, ReadError};
 use crate::state::AppState;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, State};
@@ -61,17 +62,14 @@ fn reply(status: StatusCode, body: String) -> Response {
 
 fn fault_reply(options: &RequestOptions, fault: &Fault) -> Response {
     tracing::info!(code = fault.code, reason = %fault.reason, "Scene7 upload fault");
-    let status = options
-        .fault_status
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = fault.status(options.fault_status);
     let body = format!(
         "<tns:{el} xmlns:tns=\"{UNVERSIONED_NS}\"><tns:code>{code}</tns:code><tns:reason>{reason}</tns:reason></tns:{el}>",
         el = fault.kind.element(),
         code = fault.code,
         reason = soap::escape(&fault.reason)
     );
-    reply(status, body)
+    fault.finish(reply(status, body))
 }
 
 /// What the parts before the files said.
@@ -108,6 +106,38 @@ fn bad_request(why: impl std::fmt::Display) -> Fault {
     )
 }
 
+/// A part that is not a readable document, or whose tree found no room in the body budget.
+fn part_fault(e: ReadError) -> Fault {
+    match e {
+        ReadError::Body(e) => Fault::unreadable(&e),
+        e => bad_request(e),
+    }
+}
+
+/// The most an `auth` or `uploadParams` part may hold. Both are small XML documents, and both
+/// are read before the caller is known.
+const MAX_PART_BYTES: usize = 64 * 1024;
+
+/// An `auth` or `uploadParams` part, refused beyond `MAX_PART_BYTES` before more of it is read,
+/// and charged to the body budget meanwhile.
+async fn small_part(field: &mut Field<'_>, budget: &mut Tally<'_>) -> Result<String, Fault> {
+    let name = field.name().unwrap_or_default().to_owned();
+    let mut text = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| bad_request(e.body_text()))? {
+        if text.len() + chunk.len() > MAX_PART_BYTES {
+            return Err(bad_request(format!(
+                "the {name} part is larger than the {MAX_PART_BYTES} bytes it may have"
+            )));
+        }
+        budget
+            .charge(chunk.len() as u64)
+            .await
+            .map_err(|e| Fault::unreadable(&e))?;
+        text.extend_from_slice(&chunk);
+    }
+    String::from_utf8(text).map_err(|_| bad_request(format!("the {name} part is not UTF-8")))
+}
+
 async fn receive(
     state: &AppState,
     headers: &HeaderMap,
@@ -117,18 +147,20 @@ async fn receive(
     let mut multipart = multipart.map_err(|e| bad_request(e.body_text()))?;
     let mut ready: Option<(Company, String, Vec<String>, bool)> = None;
     let mut stored = 0usize;
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad_request(e.body_text()))? {
+    // The parts read before the files, held until the job is done.
+    let mut parts = Tally::new(&state.budget);
+    while let Some(mut field) = multipart.next_field().await.map_err(|e| bad_request(e.body_text()))? {
         match field.name().unwrap_or_default() {
             "auth" => {
-                let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
+                let text = small_part(&mut field, &mut parts).await?;
                 job.options = RequestOptions {
                     client: job.options.client,
-                    ..auth_part(&text, headers)?
+                    ..auth_part(&text, headers, parts.reservation())?
                 };
             }
             "uploadParams" | "uploadPostParams" => {
-                let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
-                job.params = Some(params_part(&text)?);
+                let text = small_part(&mut field, &mut parts).await?;
+                job.params = Some(params_part(&text, parts.reservation())?);
             }
             _ if field.file_name().is_some() => {
                 if ready.is_none() {
@@ -160,15 +192,16 @@ async fn receive(
     Ok(Out::new("uploadPostReturn").field("jobHandle", handle).render(&ns))
 }
 
-/// The `auth` part: an `authHeader` document.
-pub(super) fn auth_part(text: &str, headers: &HeaderMap) -> Result<RequestOptions, Fault> {
-    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+/// The `auth` part: an `authHeader` document (its tree charged to `meter`).
+pub(super) fn auth_part(text: &str, headers: &HeaderMap, meter: Option<&Reservation>) -> Result<RequestOptions, Fault> {
+    let doc = read_document_charged(text.as_bytes(), meter).map_err(part_fault)?;
     Ok(RequestOptions::read(std::slice::from_ref(&doc), headers))
 }
 
-/// The `uploadParams` part: an `uploadPostParam` document in an IPS namespace.
-pub(super) fn params_part(text: &str) -> Result<Element, Fault> {
-    let doc = read_document(text.as_bytes()).map_err(bad_request)?;
+/// The `uploadParams` part: an `uploadPostParam` document in an IPS namespace (its tree charged
+/// to `meter`).
+pub(super) fn params_part(text: &str, meter: Option<&Reservation>) -> Result<Element, Fault> {
+    let doc = read_document_charged(text.as_bytes(), meter).map_err(part_fault)?;
     if doc.name != "uploadPostParam" || !doc.namespace.as_deref().is_some_and(is_ips_namespace) {
         return Err(bad_request(
             "uploadParams must be an uploadPostParam document in an IPS namespace",

@@ -4,12 +4,14 @@
 //!
 //! XML from the network is untrusted: a document type declaration is refused outright (so no
 //! entity is ever defined, let alone expanded), unknown entity references are errors, and depth
-//! and element count are bounded. Body size is bounded before this code sees it.
+//! and element count are bounded. Request bodies are read within their face's limit and the body
+//! budget (`crate::budget`), to which a tree's memory beyond the body's bytes is charged.
 
 mod read;
 mod write;
 
 pub use read::{read_document, read_envelope, Element, Envelope, ReadError};
+pub(crate) use read::{read_document_charged, read_envelope_from};
 pub use write::{envelope, envelope_parts, escape, fault, FaultCode};
 
 pub const SOAP11_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -1,6 +1,9 @@
-//! Reading untrusted XML into a small element tree.
+//! Reading untrusted XML into a small element tree: whole documents from memory, and SOAP
+//! envelopes from a request body as it arrives (so a body is never held twice, as bytes and as a
+//! tree, and a long text such as a file in base64 is never copied).
 
 use super::{SoapVersion, MAX_ATTRIBUTES, MAX_DEPTH, MAX_ELEMENTS, MAX_NAMESPACES};
+use crate::budget::{self, BodyError, Metered, Reservation};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -52,26 +55,120 @@ pub enum ReadError {
     /// Well-formed, but not a SOAP envelope with a body.
     #[error("the request is not a SOAP envelope: {0}")]
     NotEnvelope(String),
+    /// The body could not be read into memory: too large, too slow, or no room in the budget.
+    #[error("{0}")]
+    Body(BodyError),
 }
 
 fn malformed(e: impl std::fmt::Display) -> ReadError {
     ReadError::Malformed(e.to_string())
 }
 
-/// Reads a whole XML document into its root element.
-pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
-    let xml = std::str::from_utf8(xml).map_err(|_| ReadError::Malformed("the body is not UTF-8".into()))?;
-    let mut reader = NsReader::from_str(xml);
+/// A reader's error: the body's own when reading the body failed, else malformed XML.
+fn read_error(e: quick_xml::Error) -> ReadError {
+    match &e {
+        quick_xml::Error::Io(io) => match budget::body_error(io) {
+            Some(body) => ReadError::Body(body),
+            None => malformed(e),
+        },
+        _ => malformed(e),
+    }
+}
+
+fn configure(reader: &mut NsReader<impl Sized>) {
     reader.config_mut().expand_empty_elements = true;
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    // The namespace declarations of each open element, and their sum.
-    let mut declared: Vec<usize> = Vec::new();
-    let mut in_scope = 0usize;
-    let mut count = 0usize;
-    let mut root = None;
+}
+
+/// Reads a whole XML document into its root element.
+pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
+    read_document_charged(xml, None)
+}
+
+/// `read_document` for a document from a request, whose tree's memory beyond its bytes is
+/// charged to `meter` (the share of the body budget the bytes were read under).
+pub(crate) fn read_document_charged(xml: &[u8], meter: Option<&Reservation>) -> Result<Element, ReadError> {
+    let xml = std::str::from_utf8(xml).map_err(|_| ReadError::Malformed("the body is not UTF-8".into()))?;
+    let mut reader = NsReader::from_str(xml);
+    configure(&mut reader);
+    let mut tree = Tree::new(meter);
     loop {
-        let (ns, event) = reader.read_resolved_event().map_err(malformed)?;
+        match reader.read_resolved_event().map_err(malformed)? {
+            (_, Event::Eof) => break,
+            (ns, event) => tree.event(ns, event)?,
+        }
+    }
+    tree.finish()
+}
+
+/// Reads a SOAP envelope from a request body as it arrives, so the body is never held whole
+/// beside its tree: memory is the tree's, about the body's size. What the tree adds beyond the
+/// body's bytes (its elements) is charged to the body's reservation, which is returned to be kept
+/// as long as the envelope is.
+pub(crate) async fn read_envelope_from(body: Metered) -> Result<(Envelope, Reservation), ReadError> {
+    let reservation = body.reservation().clone();
+    let mut reader = NsReader::from_reader(body.into_reader());
+    configure(&mut reader);
+    let mut tree = Tree::new(Some(&reservation));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let (ns, event) = reader
+            .read_resolved_event_into_async(&mut buf)
+            .await
+            .map_err(read_error)?;
+        if let Event::Eof = event {
+            break;
+        }
+        // A long text without references (a file in base64) is all the reader's buffer holds:
+        // the buffer becomes the element's text as it is, instead of being copied into it.
+        let whole_text = match &event {
+            Event::Text(text) => tree.takes_whole(text),
+            _ => false,
+        };
+        if whole_text {
+            drop(event);
+            let text = String::from_utf8(std::mem::take(&mut buf)).map_err(malformed)?;
+            tree.take_text(text)?;
+            continue;
+        }
+        tree.event(ns, event)?;
+    }
+    let envelope = envelope_of(tree.finish()?)?;
+    Ok((envelope, reservation))
+}
+
+/// Texts at least this long are taken over whole by `read_envelope_from`.
+const TAKEN_WHOLE: usize = 64 * 1024;
+/// What an element costs in memory beyond its texts, about: the struct, its place in its
+/// parent's list (which grows by doubling), and its allocations.
+const ELEMENT_COST: usize = 2 * std::mem::size_of::<Element>() + 64;
+
+/// The element tree as it is read, with every limit checked on every event.
+struct Tree<'a> {
+    stack: Vec<Element>,
+    /// The namespace declarations of each open element, and their sum.
+    declared: Vec<usize>,
+    in_scope: usize,
+    count: usize,
+    root: Option<Element>,
+    /// Where the tree's own memory is charged, for a request body.
+    meter: Option<&'a Reservation>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(meter: Option<&'a Reservation>) -> Self {
+        Tree {
+            stack: Vec::new(),
+            declared: Vec::new(),
+            in_scope: 0,
+            count: 0,
+            root: None,
+            meter,
+        }
+    }
+
+    fn event(&mut self, ns: ResolveResult, event: Event) -> Result<(), ReadError> {
         match event {
             Event::DocType(_) => {
                 return Err(ReadError::Refused(
@@ -79,44 +176,46 @@ pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
                 ))
             }
             Event::Start(start) => {
-                count += 1;
-                if count > MAX_ELEMENTS {
+                self.count += 1;
+                if self.count > MAX_ELEMENTS {
                     return Err(ReadError::Refused(format!("more than {MAX_ELEMENTS} elements")));
                 }
-                if stack.len() >= MAX_DEPTH {
+                if self.stack.len() >= MAX_DEPTH {
                     return Err(ReadError::Refused(format!(
                         "elements nested deeper than {MAX_DEPTH} levels"
                     )));
                 }
-                if root.is_some() {
+                if self.root.is_some() {
                     return Err(ReadError::Malformed("more than one root element".into()));
                 }
                 let namespace = namespace_of(ns)?;
                 let (element, declarations) = element(namespace, &start)?;
-                in_scope += declarations;
-                if in_scope > MAX_NAMESPACES {
+                self.charge(&element)?;
+                self.in_scope += declarations;
+                if self.in_scope > MAX_NAMESPACES {
                     return Err(ReadError::Refused(format!(
                         "more than {MAX_NAMESPACES} namespace declarations in scope"
                     )));
                 }
-                stack.push(element);
-                declared.push(declarations);
+                self.stack.push(element);
+                self.declared.push(declarations);
             }
             Event::End(_) => {
-                in_scope -= declared.pop().unwrap_or(0);
-                let done = stack
+                self.in_scope -= self.declared.pop().unwrap_or(0);
+                let done = self
+                    .stack
                     .pop()
                     .ok_or_else(|| ReadError::Malformed("unbalanced end tag".into()))?;
-                match stack.last_mut() {
+                match self.stack.last_mut() {
                     Some(parent) => parent.children.push(done),
-                    None => root = Some(done),
+                    None => self.root = Some(done),
                 }
             }
             Event::Text(text) => {
                 let text = text
                     .unescape()
                     .map_err(|e| ReadError::Refused(format!("entity or character reference not accepted: {e}")))?;
-                match stack.last_mut() {
+                match self.stack.last_mut() {
                     Some(current) => current.text.push_str(&text),
                     None if text.trim().is_empty() => {}
                     None => return Err(ReadError::Malformed("text outside the root element".into())),
@@ -124,20 +223,57 @@ pub fn read_document(xml: &[u8]) -> Result<Element, ReadError> {
             }
             Event::CData(data) => {
                 let data = std::str::from_utf8(&data).map_err(malformed)?;
-                match stack.last_mut() {
+                match self.stack.last_mut() {
                     Some(current) => current.text.push_str(data),
                     None => return Err(ReadError::Malformed("CDATA outside the root element".into())),
                 }
             }
-            Event::Eof => break,
             // The XML declaration, comments and processing instructions carry nothing.
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Empty(_) => {}
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Empty(_) | Event::Eof => {}
         }
+        Ok(())
     }
-    if !stack.is_empty() {
-        return Err(ReadError::Malformed("the document ends inside an element".into()));
+
+    /// Whether `text` may become the open element's text as it is: long, the element's first,
+    /// and with no references to resolve.
+    fn takes_whole(&self, text: &[u8]) -> bool {
+        text.len() >= TAKEN_WHOLE
+            && !text.contains(&b'&')
+            && self.stack.last().is_some_and(|current| current.text.is_empty())
     }
-    root.ok_or_else(|| ReadError::Malformed("the body is empty".into()))
+
+    fn take_text(&mut self, text: String) -> Result<(), ReadError> {
+        let current = self
+            .stack
+            .last_mut()
+            .ok_or_else(|| ReadError::Malformed("text outside the root element".into()))?;
+        current.text = text;
+        current.text.shrink_to_fit();
+        Ok(())
+    }
+
+    /// Charges an element's memory beyond the body's bytes, when reading a request body.
+    fn charge(&self, element: &Element) -> Result<(), ReadError> {
+        let Some(meter) = self.meter else {
+            return Ok(());
+        };
+        let strings = element.name.len()
+            + element.namespace.as_ref().map_or(0, String::len)
+            + element
+                .attributes
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 48)
+                .sum::<usize>();
+        meter.try_grow((ELEMENT_COST + strings) as u64).map_err(ReadError::Body)
+    }
+
+    fn finish(self) -> Result<Element, ReadError> {
+        if !self.stack.is_empty() {
+            return Err(ReadError::Malformed("the document ends inside an element".into()));
+        }
+        self.root
+            .ok_or_else(|| ReadError::Malformed("the body is empty".into()))
+    }
 }
 
 fn namespace_of(ns: ResolveResult) -> Result<Option<String>, ReadError> {
@@ -192,7 +328,11 @@ fn element(namespace: Option<String>, start: &BytesStart) -> Result<(Element, us
 
 /// Reads a SOAP 1.1 or 1.2 envelope: its version comes from the envelope's namespace.
 pub fn read_envelope(xml: &[u8]) -> Result<Envelope, ReadError> {
-    let root = read_document(xml)?;
+    envelope_of(read_document(xml)?)
+}
+
+/// The envelope a document is, taken apart without copying its contents.
+fn envelope_of(root: Element) -> Result<Envelope, ReadError> {
     let version = match (&root.namespace, root.name.as_str()) {
         (Some(ns), "Envelope") => SoapVersion::from_namespace(ns)
             .ok_or_else(|| ReadError::NotEnvelope(format!("unknown envelope namespace {ns:?}")))?,
@@ -204,26 +344,26 @@ pub fn read_envelope(xml: &[u8]) -> Result<Envelope, ReadError> {
         }
     };
     let ns = version.namespace();
-    let in_envelope = |e: &&Element, name: &str| e.name == name && e.namespace.as_deref() == Some(ns);
-    let headers = root
-        .children
-        .iter()
-        .find(|e| in_envelope(e, "Header"))
-        .map(|h| h.children.clone())
-        .unwrap_or_default();
-    let body = root
-        .children
-        .iter()
-        .find(|e| in_envelope(e, "Body"))
-        .ok_or_else(|| ReadError::NotEnvelope("the envelope has no Body".into()))?;
+    let (mut headers, mut body) = (None, None);
+    for child in root.children {
+        if child.namespace.as_deref() != Some(ns) {
+            continue;
+        }
+        match child.name.as_str() {
+            "Header" if headers.is_none() => headers = Some(child.children),
+            "Body" if body.is_none() => body = Some(child),
+            _ => {}
+        }
+    }
+    let body = body.ok_or_else(|| ReadError::NotEnvelope("the envelope has no Body".into()))?;
     let first = body
         .children
-        .first()
-        .cloned()
+        .into_iter()
+        .next()
         .ok_or_else(|| ReadError::NotEnvelope("the Body is empty".into()))?;
     Ok(Envelope {
         version,
-        headers,
+        headers: headers.unwrap_or_default(),
         body: first,
     })
 }

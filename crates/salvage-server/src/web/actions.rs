@@ -3,14 +3,17 @@
 //! back to the folder with the notice's code and ids in its address (see `notice`), or a page
 //! that says what went wrong and what to do.
 
+<<<<<<< HEAD
 use super::notice::{Done, Report};
+=======
+use super::body::Form;
+>>>>>>> i16-memory
 use super::pages::{forbidden, message_page};
 use super::session::Viewer;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use futures_util::TryStreamExt;
 use salvage_core::model::Node;
 use salvage_core::trash::{RestoreOptions, TrashItem};

@@ -1,6 +1,7 @@
 //! The audit log with its filters, and the recycle-bin settings of the tenant (retention, name
 //! reservation, who may restore): readable by every member, changed by administrators.
 
+use super::body::Form;
 use super::pages::{forbidden, form_date, page};
 use super::session::Viewer;
 use crate::state::AppState;
@@ -8,7 +9,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Form;
 use salvage_core::model::{AuditAction, AuditEvent, RestorePolicy, TrashSettings};
 use salvage_core::store::AuditFilter;
 use serde::Deserialize;

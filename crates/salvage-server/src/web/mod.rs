@@ -4,7 +4,11 @@
 
 mod actions;
 mod admin;
+<<<<<<< HEAD
 mod notice;
+=======
+mod body;
+>>>>>>> i16-memory
 mod pages;
 mod purge;
 mod session;
@@ -23,7 +27,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 const STYLESHEET: &str = include_str!("../../static/salvage.css");
 
-/// The pages; form bodies are bounded by `max_body_bytes`, uploads by `max_upload_bytes`.
+/// The pages; form bodies are bounded by `max_body_bytes` and the body budget (see `body`),
+/// uploads by `max_upload_bytes`.
 pub fn router(max_body_bytes: usize, max_upload_bytes: u64) -> Router<AppState> {
     let upload_limit = usize::try_from(max_upload_bytes).unwrap_or(usize::MAX);
     Router::new()

@@ -1,6 +1,10 @@
 //! Signing in and out, and browsing libraries and folders.
 
+<<<<<<< HEAD
 use super::notice::{notice, Notice, NoticeQuery};
+=======
+use super::body::Form;
+>>>>>>> i16-memory
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
 use crate::login::{open_session, ClientAddr, Refused};
@@ -9,7 +13,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Form;
 use salvage_core::model::{path_ids, Node, NodeKind};
 use salvage_core::store::{ChildCursor, ChildOrder, ChildSort};
 use salvage_core::Error;

@@ -1,12 +1,12 @@
 //! The recycle bin pages: the listing with its filters, the preflight of a restore (the same
 //! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
 
+use super::body::FormBody;
 use super::pages::{forbidden, form_date, human_size, message_page, page};
 use super::session::Viewer;
 use super::sorting::SortHeader;
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -476,15 +476,15 @@ fn summary(report: &BatchReport) -> String {
 }
 
 /// `POST /trash/preflight` and `POST /trash/restore`: the same run, rolled back or kept.
-pub async fn preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn preflight(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     run(state, viewer, body, true).await
 }
 
-pub async fn restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn restore(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     run(state, viewer, body, false).await
 }
 
-async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+async fn run(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_run: bool) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -548,15 +548,15 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run
 // --- everything that matches a filter -----------------------------------------------------------
 
 /// `POST /trash/by-filter/preflight` and `…/restore`: the filters travel as form fields.
-pub async fn by_filter_preflight(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn by_filter_preflight(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     by_filter(state, viewer, body, true).await
 }
 
-pub async fn by_filter_restore(state: State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn by_filter_restore(state: State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     by_filter(state, viewer, body, false).await
 }
 
-async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: Bytes, dry_run: bool) -> Response {
+async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_run: bool) -> Response {
     let (form, q) = match (
         RestoreForm::parse(&body),
         serde_urlencoded::from_bytes::<TrashQuery>(&body),
@@ -691,3 +691,119 @@ pub async fn job(State(state): State<AppState>, viewer: Viewer, Path(id): Path<S
         StatusCode::OK,
     )
 }
+<<<<<<< HEAD
+=======
+
+// --- purge and empty ----------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "confirm.html")]
+struct ConfirmPage {
+    viewer: Viewer,
+    heading: &'static str,
+    warning: String,
+    names: Vec<String>,
+    ids: Vec<i64>,
+    action: &'static str,
+    button: &'static str,
+}
+
+/// `POST /trash/purge/confirm`: what a purge would destroy, before it does.
+pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    if !viewer.is_admin {
+        return message_page(
+            StatusCode::FORBIDDEN,
+            "Only administrators purge. Ask one if something must be destroyed for good.",
+        );
+    }
+    if form.ids.is_empty() {
+        return message_page(
+            StatusCode::BAD_REQUEST,
+            "No item was selected. Go back, tick the items to purge, and try again.",
+        );
+    }
+    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
+    let names = record_names(&state, &viewer, &items)
+        .await
+        .into_iter()
+        .map(|(_, n)| n)
+        .collect();
+    page(
+        ConfirmPage {
+            viewer,
+            heading: "Purge permanently",
+            warning: "These items and everything inside them will be destroyed. This cannot be undone.".into(),
+            names,
+            ids: form.ids,
+            action: "/trash/purge",
+            button: "Purge permanently",
+        },
+        StatusCode::OK,
+    )
+}
+
+/// `POST /trash/purge`
+pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
+    match state.repo.purge(&viewer.actor, &items).await {
+        Ok(results) => message_page(
+            StatusCode::OK,
+            &format!(
+                "Purged {} item(s). Their content is removed from storage after the grace period.",
+                results.len()
+            ),
+        ),
+        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
+    }
+}
+
+/// `GET /trash/empty`: what emptying does, before it does it.
+pub async fn empty_confirm(viewer: Viewer) -> Response {
+    let warning = if viewer.is_admin {
+        "Every user's bin moves to the system bin. Administrators can still restore from there until retention purges it."
+    } else {
+        "Everything you deleted moves to the system bin. Only an administrator can restore it from there."
+    };
+    page(
+        ConfirmPage {
+            viewer,
+            heading: "Empty the recycle bin",
+            warning: warning.into(),
+            names: Vec::new(),
+            ids: Vec::new(),
+            action: "/trash/empty",
+            button: "Empty",
+        },
+        StatusCode::OK,
+    )
+}
+
+/// `POST /trash/empty`
+pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
+    let form = match RestoreForm::parse(&body) {
+        Ok(f) => f,
+        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
+    };
+    if !viewer.check(&form.csrf) {
+        return forbidden();
+    }
+    match state.repo.empty(&viewer.actor, viewer.is_admin).await {
+        Ok(moved) => message_page(StatusCode::OK, &format!("Moved {moved} item(s) to the system bin.")),
+        Err(e) => message_page(StatusCode::FORBIDDEN, &advice(&e)),
+    }
+}
+>>>>>>> i16-memory

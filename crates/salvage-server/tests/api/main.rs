@@ -2,6 +2,7 @@
 
 mod admin;
 mod authz_matrix;
+mod budget;
 mod credentials;
 mod hostile;
 mod inforouter;

@@ -26,6 +26,8 @@ pub struct FileConfig {
     pub max_body_bytes: Option<usize>,
     pub max_soap_bytes: Option<usize>,
     pub max_upload_bytes: Option<u64>,
+    /// Most bytes of request bodies held in memory at once, across all requests.
+    pub max_buffered_bytes: Option<u64>,
     pub request_timeout_secs: Option<u64>,
     pub header_read_timeout_secs: Option<u64>,
     pub body_read_timeout_secs: Option<u64>,
@@ -61,6 +63,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         max_body_bytes: file.max_body_bytes.unwrap_or(defaults.max_body_bytes),
         max_soap_bytes: file.max_soap_bytes.unwrap_or(defaults.max_soap_bytes),
         max_upload_bytes: file.max_upload_bytes.unwrap_or(defaults.max_upload_bytes),
+        max_buffered_bytes: file.max_buffered_bytes.unwrap_or(defaults.max_buffered_bytes),
+        buffer_wait: defaults.buffer_wait,
         request_timeout: file
             .request_timeout_secs
             .map_or(defaults.request_timeout, Duration::from_secs),
