@@ -3,11 +3,8 @@
 //! back to the folder with the notice's code and ids in its address (see `notice`), or a page
 //! that says what went wrong and what to do.
 
-<<<<<<< HEAD
-use super::notice::{Done, Report};
-=======
 use super::body::Form;
->>>>>>> i16-memory
+use super::notice::{Done, Report};
 use super::pages::{forbidden, message_page};
 use super::session::Viewer;
 use crate::state::AppState;

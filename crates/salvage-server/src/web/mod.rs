@@ -4,11 +4,8 @@
 
 mod actions;
 mod admin;
-<<<<<<< HEAD
-mod notice;
-=======
 mod body;
->>>>>>> i16-memory
+mod notice;
 mod pages;
 mod purge;
 mod session;

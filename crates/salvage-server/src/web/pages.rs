@@ -1,10 +1,7 @@
 //! Signing in and out, and browsing libraries and folders.
 
-<<<<<<< HEAD
-use super::notice::{notice, Notice, NoticeQuery};
-=======
 use super::body::Form;
->>>>>>> i16-memory
+use super::notice::{notice, Notice, NoticeQuery};
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
 use crate::login::{open_session, ClientAddr, Refused};

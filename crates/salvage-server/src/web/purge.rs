@@ -2,12 +2,12 @@
 //! the bin. A purge answers item by item: what was destroyed, and what was not and why (an
 //! unknown id, an item restored or purged meanwhile), counting only what really went.
 
+use super::body::FormBody;
 use super::pages::{forbidden, message_page, page};
 use super::session::Viewer;
 use super::trash::{advice, item_name, record_names, Options, OutcomePage, OutcomeRow, RestoreForm};
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -26,7 +26,7 @@ struct ConfirmPage {
 }
 
 /// `POST /trash/purge/confirm`: what a purge would destroy, before it does.
-pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -67,7 +67,7 @@ pub async fn purge_confirm(State(state): State<AppState>, viewer: Viewer, body: 
 }
 
 /// `POST /trash/purge`
-pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn purge(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
@@ -161,7 +161,7 @@ pub async fn empty_confirm(viewer: Viewer) -> Response {
 }
 
 /// `POST /trash/empty`
-pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: Bytes) -> Response {
+pub async fn empty(State(state): State<AppState>, viewer: Viewer, body: FormBody) -> Response {
     let form = match RestoreForm::parse(&body) {
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
