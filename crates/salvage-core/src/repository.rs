@@ -11,6 +11,7 @@ use crate::name;
 use crate::sort::check_order;
 use crate::store::{ChildCursor, ChildSort, SortKey, Store, StoreTx};
 use chrono::Duration;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio::io::AsyncRead;
 
@@ -23,6 +24,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// How long an unreferenced blob's bytes are kept before they are removed.
     pub blob_grace: Duration,
+    /// When failed logins are refused or slowed (see `throttle`).
+    pub login_throttle: crate::throttle::ThrottlePolicy,
 }
 
 impl Default for Config {
@@ -30,6 +33,7 @@ impl Default for Config {
         Config {
             session_ttl: Duration::hours(8),
             blob_grace: Duration::hours(24),
+            login_throttle: Default::default(),
         }
     }
 }
@@ -332,19 +336,20 @@ impl Repository {
         actor_in(tx.as_mut(), &user, tenant.id).await
     }
 
-    /// Checks a login and opens a session. Returns the ticket (shown once, never stored).
-    /// The password is checked outside any transaction, on the blocking pool.
-    pub async fn login(&self, tenant: Option<&str>, login: &str, password: &str) -> Result<(String, Actor)> {
-        let user = self.store.read().await?.user_by_login(login).await?;
-        let hash = user
-            .as_ref()
-            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
-        let user = match user {
-            Some(u) if ok && u.enabled => u,
-            _ => return Err(Error::AuthenticationFailed),
-        };
+    /// Checks a login from the client address `from` (throttled: see `throttle`) and opens a
+    /// session. Returns the ticket (shown once, never stored). The password is checked outside
+    /// any transaction, on the blocking pool.
+    pub async fn login(
+        &self,
+        tenant: Option<&str>,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<(String, Actor)> {
+        let user = self.verify_login(login, password, from).await?;
+        if !user.enabled {
+            return Err(Error::AuthenticationFailed);
+        }
         let mut tx = self.store.write().await?;
         let tenant_id = match tenant {
             Some(name) => tx.tenant_by_name(name).await?.ok_or(Error::AuthenticationFailed)?.id,
@@ -371,20 +376,16 @@ impl Repository {
         Ok((ticket, actor))
     }
 
-    /// Checks a login without opening a session, for protocols that send credentials with every
-    /// request. Unknown users and wrong passwords are one failure; a disabled account is refused
-    /// with `PermissionDenied`, but only once its password was right.
-    pub async fn check_login(&self, login: &str, password: &str) -> Result<User> {
-        let user = self.store.read().await?.user_by_login(login).await?;
-        let hash = user
-            .as_ref()
-            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
-        match user {
-            Some(u) if ok && u.enabled => Ok(u),
-            Some(_) if ok => Err(Error::PermissionDenied("this account is disabled".into())),
-            _ => Err(Error::AuthenticationFailed),
+    /// Checks a login from the client address `from` without opening a session, for protocols
+    /// that send credentials with every request (throttled: see `throttle`). Unknown users and
+    /// wrong passwords are one failure; a disabled account is refused with `PermissionDenied`,
+    /// but only once its password was right.
+    pub async fn check_login(&self, login: &str, password: &str, from: Option<IpAddr>) -> Result<User> {
+        let user = self.verify_login(login, password, from).await?;
+        if user.enabled {
+            Ok(user)
+        } else {
+            Err(Error::PermissionDenied("this account is disabled".into()))
         }
     }
 

@@ -4,23 +4,22 @@
 //! the operational endpoints.
 
 mod auth;
+pub mod client;
 mod connections;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inforouter;
 mod jobs;
-pub mod login;
 pub mod ops;
 pub mod problem;
 pub mod rest;
 pub mod scene7;
 pub mod soap;
 mod state;
-pub mod throttle;
 pub mod web;
 
+pub use client::{ClientInfo, TrustedProxies};
 pub use state::{AppState, Limits};
-pub use throttle::ThrottlePolicy;
 
 use axum::http::HeaderName;
 use axum::routing::get;
@@ -37,7 +36,6 @@ const REQUEST_ID: &str = "x-request-id";
 pub fn app(repo: Repository, limits: Limits) -> Router {
     let state = AppState {
         repo,
-        logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),

@@ -10,11 +10,9 @@ pub struct AppState {
     pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
     /// Chunked uploads of the infoRouter face that are under way.
     pub uploads: Arc<crate::inforouter::Uploads>,
-    /// Failed logins of this server, for throttling.
-    pub logins: Arc<crate::throttle::LoginThrottle>,
 }
 
-/// Request limits, all configurable.
+/// Request limits and what the server trusts, all configurable.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Largest JSON or form body accepted.
@@ -26,8 +24,8 @@ pub struct Limits {
     pub max_upload_bytes: u64,
     /// Longest a request may take (uploads and downloads excepted: they stream).
     pub request_timeout: std::time::Duration,
-    /// When repeated failed logins are refused (see `throttle`).
-    pub login: crate::throttle::ThrottlePolicy,
+    /// Whose forwarding headers tell the client's address, scheme and host (see `client`).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// Longest a client may take to send a request's headers; it is then disconnected.
     pub header_read_timeout: std::time::Duration,
     /// Longest a client may pause while sending a request's body; the request then fails
@@ -42,7 +40,7 @@ impl Default for Limits {
             max_soap_bytes: 48 * 1024 * 1024,
             max_upload_bytes: 10 * 1024 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(60),
-            login: Default::default(),
+            trusted_proxies: Default::default(),
             header_read_timeout: std::time::Duration::from_secs(30),
             body_read_timeout: std::time::Duration::from_secs(30),
         }

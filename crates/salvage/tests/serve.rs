@@ -60,6 +60,25 @@ async fn a_bad_configuration_file_is_reported() {
 }
 
 #[tokio::test]
+async fn a_bad_trusted_proxy_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--trusted-proxies",
+            "127.0.0.1,proxy.example",
+        ])
+        .env("SALVAGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("trusted") && err.contains("\"proxy.example\""), "{err}");
+}
+
+#[tokio::test]
 async fn the_demo_serves_a_seeded_repository() {
     let server = serve(&["--demo", "--listen", "127.0.0.1:0"], &[]);
     let session: serde_json::Value = login(&server.base, "alice", "demo-password")

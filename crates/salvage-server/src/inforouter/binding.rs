@@ -53,7 +53,7 @@ pub struct Call {
     /// The `ticket` cookie, used where a ticket parameter is optional.
     pub cookie_ticket: Option<String>,
     /// Who sent it, for the login throttle.
-    pub client: crate::login::ClientAddr,
+    pub client: crate::client::ClientInfo,
 }
 
 impl Call {
@@ -69,7 +69,7 @@ impl Call {
     }
 
     /// The same call, sent from `client`.
-    pub fn sent_by(mut self, client: crate::login::ClientAddr) -> Self {
+    pub fn sent_by(mut self, client: crate::client::ClientInfo) -> Self {
         self.client = client;
         self
     }

@@ -18,7 +18,7 @@ mod xml;
 
 pub use upload::Uploads;
 
-use crate::login::ClientAddr;
+use crate::client::ClientInfo;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -136,7 +136,7 @@ fn pairs(encoded: &str) -> Result<Vec<(String, String)>, Box<Response>> {
 
 async fn http_get(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     Path(operation): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -154,7 +154,7 @@ async fn http_get(
 
 async fn http_post(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     Path(operation): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -225,7 +225,7 @@ async fn multipart(headers: &HeaderMap, body: Bytes) -> Result<binding::Fields, 
 
 async fn soap(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {

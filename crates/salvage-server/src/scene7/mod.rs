@@ -22,7 +22,7 @@ mod upload;
 mod wsdl;
 mod xml;
 
-use crate::login::ClientAddr;
+use crate::client::ClientInfo;
 use crate::soap::{self, SoapVersion};
 use crate::state::AppState;
 use auth::{Access, RequestOptions};
@@ -89,7 +89,7 @@ pub struct Call<'a> {
     pub op: &'static Operation,
     pub params: Params<'a>,
     pub user: User,
-    pub client: ClientAddr,
+    pub client: ClientInfo,
 }
 
 impl Call<'_> {
@@ -230,7 +230,7 @@ pub(crate) fn operation_of(element: &str) -> Option<&'static Operation> {
 /// `POST /scene7/services/IpsApiService`.
 async fn service(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
@@ -238,7 +238,7 @@ async fn service(
         Ok(r) => r,
         Err(response) => return *response,
     };
-    options.client = client;
+    options.client = client.clone();
     let version = envelope.version;
     let request = &envelope.body;
     let namespace = request.namespace.as_deref().unwrap_or(UNVERSIONED_NS);

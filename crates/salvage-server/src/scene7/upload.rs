@@ -84,7 +84,7 @@ struct Job {
 /// `uploadPostParam` document), then one or more files.
 pub async fn servlet(
     State(state): State<AppState>,
-    client: crate::login::ClientAddr,
+    client: crate::client::ClientInfo,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -122,7 +122,7 @@ async fn receive(
             "auth" => {
                 let text = field.text().await.map_err(|e| bad_request(e.body_text()))?;
                 job.options = RequestOptions {
-                    client: job.options.client,
+                    client: job.options.client.clone(),
                     ..auth_part(&text, headers)?
                 };
             }

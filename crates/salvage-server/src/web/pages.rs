@@ -2,7 +2,7 @@
 
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
-use crate::login::{open_session, ClientAddr, Refused};
+use crate::client::ClientInfo;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -63,15 +63,18 @@ pub struct LoginForm {
 
 /// After repeated failures the sign-in is refused for a while without checking the password
 /// (429, with `Retry-After`).
-pub async fn login(State(state): State<AppState>, client: ClientAddr, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(State(state): State<AppState>, client: ClientInfo, Form(form): Form<LoginForm>) -> Response {
     let tenant = Some(form.tenant.trim()).filter(|t| !t.is_empty());
-    match open_session(&state, client, tenant, form.login.trim(), &form.password).await {
+    let login = state
+        .repo
+        .login(tenant, form.login.trim(), &form.password, client.address)
+        .await;
+    match login {
         Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket))], Redirect::to("/")).into_response(),
-        Err(Refused::Throttled(t)) => {
+        Err(Error::TooManyAttempts { retry_after_secs }) => {
             let again = LoginPage {
                 error: Some(format!(
-                    "Too many failed attempts to sign in. Wait {} seconds, then try again.",
-                    t.retry_after_secs
+                    "Too many failed attempts to sign in. Wait {retry_after_secs} seconds, then try again."
                 )),
                 login: form.login,
                 tenant: form.tenant,
@@ -79,10 +82,10 @@ pub async fn login(State(state): State<AppState>, client: ClientAddr, Form(form)
             let mut response = page(again, StatusCode::TOO_MANY_REQUESTS);
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, t.retry_after_secs.into());
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
             response
         }
-        Err(Refused::Core(e)) => {
+        Err(e) => {
             let error = match e {
                 Error::AuthenticationFailed => {
                     "The user name or password is wrong. Check them and try again.".to_owned()

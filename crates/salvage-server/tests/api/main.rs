@@ -14,4 +14,5 @@ mod scene7_trash;
 mod security;
 mod story;
 mod support;
+mod throttle;
 mod web;
