@@ -70,7 +70,7 @@ pub async fn login(State(state): State<AppState>, client: ClientInfo, Form(form)
         .login(tenant, form.login.trim(), &form.password, client.address)
         .await;
     match login {
-        Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket))], Redirect::to("/")).into_response(),
+        Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket, &client))], Redirect::to("/")).into_response(),
         Err(Error::TooManyAttempts { retry_after_secs }) => {
             let again = LoginPage {
                 error: Some(format!(
@@ -111,14 +111,19 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, viewer: Viewer, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    viewer: Viewer,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if !viewer.check(&form.csrf) {
         return forbidden();
     }
     if let Err(e) = state.repo.logout(&viewer.ticket).await {
         tracing::warn!(error = %e, "could not end a session");
     }
-    ([(header::SET_COOKIE, clear_cookie())], Redirect::to("/login")).into_response()
+    ([(header::SET_COOKIE, clear_cookie(&client))], Redirect::to("/login")).into_response()
 }
 
 pub(super) fn forbidden() -> Response {

@@ -15,4 +15,5 @@ mod security;
 mod story;
 mod support;
 mod throttle;
+mod trust;
 mod web;

@@ -1,0 +1,86 @@
+//! What the server trusts a request for: the session cookie is `Secure` when a trusted proxy
+//! says the client came over HTTPS, and only then.
+
+use crate::support::*;
+use reqwest::header::HeaderMap;
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use salvage_server::{Limits, TrustedProxies};
+
+fn trusting(proxies: &[&str]) -> Limits {
+    Limits {
+        trusted_proxies: TrustedProxies::parse(proxies).unwrap(),
+        ..Limits::default()
+    }
+}
+
+/// A client that sends `headers` with every request and follows no redirect.
+fn client_with(headers: &[(&'static str, &str)]) -> reqwest::Client {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(*name, value.parse().unwrap());
+    }
+    reqwest::Client::builder()
+        .default_headers(map)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn is_secure(set_cookie: &str) -> bool {
+    set_cookie.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure"))
+}
+
+/// Signs in on the web pages and out again; returns both `Set-Cookie` headers.
+async fn sign_in_and_out(s: &Server, headers: &[(&'static str, &str)]) -> (String, String) {
+    let http = client_with(headers);
+    let res = http
+        .post(format!("{}/login", s.base))
+        .form(&[("login", "admin"), ("password", ADMIN_PASSWORD), ("tenant", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let set = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let page = http
+        .get(format!("{}/trash", s.base))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let res = http
+        .post(format!("{}/logout", s.base))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let cleared = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    (set, cleared)
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_a_trusted_proxy_says_https() {
+    let s = start_with(trusting(&["127.0.0.1"])).await;
+    let (set, cleared) = sign_in_and_out(&s, &[("x-forwarded-proto", "https")]).await;
+    assert!(is_secure(&set) && is_secure(&cleared), "{set} / {cleared}");
+    for plain in [vec![], vec![("x-forwarded-proto", "http")]] {
+        let (set, cleared) = sign_in_and_out(&s, &plain).await;
+        assert!(!is_secure(&set) && !is_secure(&cleared), "{plain:?}: {set} / {cleared}");
+    }
+    // Anyone else saying so is not believed.
+    let s = start_with(trusting(&["10.9.9.9"])).await;
+    let (set, _) = sign_in_and_out(&s, &[("x-forwarded-proto", "https")]).await;
+    assert!(!is_secure(&set), "{set}");
+}
