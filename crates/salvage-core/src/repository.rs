@@ -22,6 +22,8 @@ pub const DEFAULT_ADMIN: &str = "admin";
 pub struct Config {
     /// Sliding lifetime of a session since its last use.
     pub session_ttl: Duration,
+    /// Absolute lifetime of a session since it was opened, however much it is used.
+    pub session_max_age: Duration,
     /// How long an unreferenced blob's bytes are kept before they are removed.
     pub blob_grace: Duration,
     /// When failed logins are refused or slowed (see `throttle`).
@@ -32,6 +34,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             session_ttl: Duration::hours(8),
+            session_max_age: Duration::days(7),
             blob_grace: Duration::hours(24),
             login_throttle: Default::default(),
         }
@@ -369,7 +372,7 @@ impl Repository {
             user_id: user.id,
             tenant_id,
             created_at: now,
-            expires_at: now + self.config.session_ttl,
+            expires_at: now + self.config.session_ttl.min(self.config.session_max_age),
         };
         tx.insert_session(&auth::ticket_hash(&ticket), &session).await?;
         tx.commit().await?;
@@ -417,7 +420,8 @@ impl Repository {
         Ok(found)
     }
 
-    /// Resolves a ticket to its actor and slides the session's expiry forward. Only an expired
+    /// Resolves a ticket to its actor and slides the session's expiry forward, never past the
+    /// session's absolute lifetime (`session_max_age` since it was opened). Only an expired
     /// session or a due extension takes the write lock; the common case is a read.
     pub async fn authenticate(&self, ticket: &str) -> Result<Actor> {
         let hash = auth::ticket_hash(ticket);
@@ -431,14 +435,15 @@ impl Repository {
                 .map_err(|_| Error::InvalidTicket)?;
             (session, actor)
         };
-        if session.expires_at <= now {
+        let end_of_life = session.created_at + self.config.session_max_age;
+        if session.expires_at <= now || end_of_life <= now {
             let mut tx = self.store.write().await?;
             tx.delete_session(&hash).await?;
             tx.commit().await?;
             return Err(Error::InvalidTicket);
         }
         // Extend once a minute at most, so a busy client does not write on every call.
-        let expires_at = now + self.config.session_ttl;
+        let expires_at = (now + self.config.session_ttl).min(end_of_life);
         if expires_at - session.expires_at > Duration::minutes(1) {
             let mut tx = self.store.write().await?;
             tx.extend_session(&hash, expires_at).await?;

@@ -122,7 +122,7 @@ pub struct ServeArgs {
     pub listen: Option<String>,
     /// A TOML file with any of: listen, data_dir, database_url, blob_url, max_body_bytes, max_soap_bytes, max_upload_bytes,
     /// request_timeout_secs, header_read_timeout_secs, body_read_timeout_secs, sweep_interval_secs, log_format,
-    /// login_account_failures, login_address_failures, login_lockout_secs, trusted_proxies.
+    /// login_account_failures, login_address_failures, login_lockout_secs, trusted_proxies, session_max_age_hours.
     /// Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]
     pub config: Option<PathBuf>,

@@ -117,6 +117,23 @@ async fn a_bad_trusted_proxy_is_reported() {
 }
 
 #[tokio::test]
+async fn a_session_max_age_of_zero_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("salvage.toml");
+    std::fs::write(&config, "session_max_age_hours = 0\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .env("SALVAGE_DATA_DIR", dir.path())
+        .env_remove("SALVAGE_TRUSTED_PROXIES")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("session_max_age_hours"), "{err}");
+}
+
+#[tokio::test]
 async fn the_demo_serves_a_seeded_repository() {
     let server = serve(&["--demo", "--listen", "127.0.0.1:0"], &[]);
     let session: serde_json::Value = login(&server.base, "alice", "demo-password")

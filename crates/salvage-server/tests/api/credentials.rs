@@ -200,7 +200,7 @@ async fn accepted_by(s: &Server, ticket: &str) -> Vec<(String, bool)> {
     seen
 }
 
-async fn assert_everywhere(s: &Server, ticket: &str, accepted: bool) {
+pub(crate) async fn assert_everywhere(s: &Server, ticket: &str, accepted: bool) {
     for (face, ok) in accepted_by(s, ticket).await {
         assert_eq!(
             ok,

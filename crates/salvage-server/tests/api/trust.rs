@@ -1,11 +1,17 @@
 //! What the server trusts a request for: the session cookie is `Secure` when a trusted proxy
-//! says the client came over HTTPS, and only then.
+//! says the client came over HTTPS (and only then), and a session ends at its absolute lifetime
+//! however much it is used.
 
+use crate::credentials::assert_everywhere;
 use crate::support::*;
+use chrono::Duration;
 use reqwest::header::HeaderMap;
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
+use salvage_core::Config;
 use salvage_server::{Limits, TrustedProxies};
+
+const PASSWORD: &str = "password 123";
 
 fn trusting(proxies: &[&str]) -> Limits {
     Limits {
@@ -83,4 +89,26 @@ async fn the_session_cookie_is_secure_when_a_trusted_proxy_says_https() {
     let s = start_with(trusting(&["10.9.9.9"])).await;
     let (set, _) = sign_in_and_out(&s, &[("x-forwarded-proto", "https")]).await;
     assert!(!is_secure(&set), "{set}");
+}
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
+    let config = Config {
+        session_max_age: Duration::hours(24),
+        ..Config::default()
+    };
+    let s = start_configured(config, Limits::default()).await;
+    let admin = s.admin().await;
+    s.user(&admin, "erin", "IpsUser").await;
+    let ticket = s.login("erin", PASSWORD).await;
+    // Used every five hours, well within its idle expiry, it slides on...
+    for _ in 0..4 {
+        s.clock.advance(Duration::hours(5));
+        assert_everywhere(&s, &ticket, true).await;
+    }
+    // ...until a day after it was opened: then every face refuses it, four hours after its
+    // last use.
+    s.clock.advance(Duration::hours(4) + Duration::seconds(1));
+    assert_everywhere(&s, &ticket, false).await;
+    assert_eq!(Config::default().session_max_age, Duration::days(7));
 }

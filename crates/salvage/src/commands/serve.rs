@@ -4,7 +4,7 @@
 use super::demo;
 use crate::cli::{Cli, ServeArgs, DEFAULT_DATA_DIR};
 use crate::open;
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use salvage_core::throttle::ThrottlePolicy;
 use salvage_server::{Limits, TrustedProxies};
 use serde::Deserialize;
@@ -38,6 +38,8 @@ pub struct FileConfig {
     pub login_lockout_secs: Option<u64>,
     /// Reverse proxies whose forwarding headers are believed: addresses or CIDR networks.
     pub trusted_proxies: Option<Vec<String>>,
+    /// How long a session may live, however much it is used.
+    pub session_max_age_hours: Option<u64>,
 }
 
 impl FileConfig {
@@ -150,11 +152,17 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// The repository's settings from the file: the login throttle.
+/// The repository's settings from the file: the login throttle and the sessions' lifetime.
 fn repository_config(file: &FileConfig) -> Result<salvage_core::Config> {
     let defaults = salvage_core::Config::default();
     let throttle = &defaults.login_throttle;
+    let session_max_age = match file.session_max_age_hours {
+        None => defaults.session_max_age,
+        Some(0) => bail!("session_max_age_hours must be at least 1"),
+        Some(hours) => chrono::Duration::hours(hours.min(100 * 365 * 24) as i64),
+    };
     Ok(salvage_core::Config {
+        session_max_age,
         login_throttle: ThrottlePolicy {
             account_failures: file.login_account_failures.unwrap_or(throttle.account_failures),
             address_failures: file.login_address_failures.unwrap_or(throttle.address_failures),
