@@ -50,7 +50,8 @@ pub struct Call {
     params: Vec<(String, String)>,
     /// File parts of a `multipart/form-data` POST, by field name.
     files: Vec<(String, bytes::Bytes)>,
-    /// The `ticket` cookie, used where a ticket parameter is optional.
+    /// The `ticket` cookie, used where a ticket parameter is optional; kept for operations that
+    /// change nothing only (see `READ_ONLY`).
     pub cookie_ticket: Option<String>,
     /// Who sent it, for the login throttle.
     pub client: crate::client::ClientInfo,
@@ -58,12 +59,13 @@ pub struct Call {
 
 impl Call {
     pub fn new(operation: String, binding: Binding, params: Vec<(String, String)>, headers: &HeaderMap) -> Self {
+        let cookie_ticket = cookie(headers, "ticket").filter(|_| super::reads_only(&operation));
         Call {
             operation,
             binding,
             params,
             files: Vec::new(),
-            cookie_ticket: cookie(headers, "ticket"),
+            cookie_ticket,
             client: Default::default(),
         }
     }
@@ -103,7 +105,8 @@ impl Call {
         self.params.iter().map(|(k, _)| k.as_str())
     }
 
-    /// The ticket from `AuthenticationTicket`, else the `ticket` cookie.
+    /// The ticket from `AuthenticationTicket`, else (for an operation that changes nothing) the
+    /// `ticket` cookie.
     pub fn ticket(&self) -> Option<&str> {
         let given = self.param("AuthenticationTicket").trim();
         if !given.is_empty() {

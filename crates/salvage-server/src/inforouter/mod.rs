@@ -47,9 +47,45 @@ const GROUPS: &[&[Operation]] = &[
     admin::OPERATIONS,
 ];
 
+/// The operations that change nothing: the only ones a `ticket` cookie may authenticate. A
+/// browser sends its cookies with whatever request another site makes it send, so anything
+/// that changes data (delete, restore, purge, empty, create, upload, move, access lists,
+/// settings, logging out, ...) needs the ticket in the request itself, where no other site can
+/// put it (cross-site request forgery). An operation not listed here counts as a change.
+const READ_ONLY: &[&str] = &[
+    "isValidTicket",
+    "GetCurrentUser",
+    "GetUser",
+    "GetAllUsers",
+    "GetDomains",
+    "DomainExists",
+    "GetDeleteLog",
+    "FolderExists",
+    "GetFolder",
+    "GetFolders",
+    "GetFolders1",
+    "GetDocuments1",
+    "GetFoldersAndDocuments1",
+    "GetDocument",
+    "DocumentExists",
+    "DownloadDocument",
+    "GetDocumentTypes",
+    "GetPublishingRequirements",
+    "GetAccessList",
+    "FolderAccessAllowed",
+    "GetGeneralAppSettings",
+    "GetRecycleBinContent",
+    "SearchRecycledItems",
+];
+
 /// Every operation this server answers.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {
     GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// Whether `operation` changes nothing (see `READ_ONLY`).
+fn reads_only(operation: &str) -> bool {
+    READ_ONLY.contains(&operation)
 }
 
 fn known(name: &str) -> bool {
@@ -245,5 +281,18 @@ async fn soap(
             call.respond(run(&state, &call).await)
         }
         Err(response) => *response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_read_only_operation_exists() {
+        for name in READ_ONLY {
+            assert!(known(name), "{name} is listed as read-only but is no operation");
+        }
+        assert!(!reads_only("DeleteDocument") && !reads_only("LogOut") && reads_only("GetRecycleBinContent"));
     }
 }

@@ -1,8 +1,10 @@
 //! What the server trusts a request for: the session cookie is `Secure` when a trusted proxy
-//! says the client came over HTTPS (and only then), and a session ends at its absolute lifetime
-//! however much it is used.
+//! says the client came over HTTPS (and only then); a session ends at its absolute lifetime
+//! however much it is used; and on `/srv.asmx` a `ticket` cookie authenticates operations that
+//! change nothing, never those that change something.
 
 use crate::credentials::assert_everywhere;
+use crate::inforouter::{self as ir, B};
 use crate::support::*;
 use chrono::Duration;
 use reqwest::header::HeaderMap;
@@ -10,6 +12,7 @@ use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use salvage_core::Config;
 use salvage_server::{Limits, TrustedProxies};
+use serde_json::Value;
 
 const PASSWORD: &str = "password 123";
 
@@ -111,4 +114,67 @@ async fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
     s.clock.advance(Duration::hours(4) + Duration::seconds(1));
     assert_everywhere(&s, &ticket, false).await;
     assert_eq!(Config::default().session_max_age, Duration::days(7));
+}
+
+/// What a REST client sees of the library and the bin, to tell whether anything changed.
+async fn state_of(s: &Server, admin: &str, lib: i64) -> (Value, Value) {
+    (
+        s.ok(&format!("/api/v1/nodes/{lib}/children"), admin).await,
+        s.ok("/api/v1/trash", admin).await,
+    )
+}
+
+#[tokio::test]
+async fn srv_asmx_changes_need_the_ticket_in_the_request_not_a_cookie() {
+    let mut s = start().await;
+    let admin = s.admin().await;
+    let lib = s.library(&admin, "L").await;
+    s.uploaded(&admin, lib, "keep.txt", b"keep").await;
+    let gone = s.uploaded(&admin, lib, "gone.txt", b"gone").await;
+    s.delete(&admin, gone).await;
+    let ticket = ir::ticket(&s, B::Get, "admin", ADMIN_PASSWORD).await;
+    let with_cookie = client_with(&[("cookie", &format!("lang=en; ticket={ticket}"))]);
+    let without = reqwest::Client::new();
+
+    let writes: [(&str, &[(&str, &str)]); 5] = [
+        ("DeleteDocument", &[("Path", "/L/keep.txt")]),
+        ("CreateFolder", &[("Path", "/L/New")]),
+        ("EmptyRecycleBin", &[]),
+        ("PurgeRecycleBinItem", &[("ItemHandler", "D1")]),
+        ("LogOut", &[]),
+    ];
+    let before = state_of(&s, &admin, lib).await;
+    for b in ir::ALL {
+        for (op, params) in writes {
+            // Answered as if no ticket had been sent, infoRouter's own way...
+            s.http = without.clone();
+            let no_ticket = ir::call(&s, b, op, params).await;
+            s.http = with_cookie.clone();
+            let cookie_only = ir::call(&s, b, op, params).await;
+            assert_ne!(cookie_only.attribute("success"), Some("true"), "{b:?} {op}");
+            assert_eq!(cookie_only, no_ticket, "{b:?} {op}");
+            // ...and nothing changed.
+            assert_eq!(state_of(&s, &admin, lib).await, before, "{b:?} {op}");
+        }
+        // Reads take the cookie.
+        s.http = with_cookie.clone();
+        for (op, params) in [
+            ("GetRecycleBinContent", &[][..]),
+            ("GetDocument", &[("Path", "/L/keep.txt")][..]),
+            ("isValidTicket", &[][..]),
+        ] {
+            ir::ok(&ir::call(&s, b, op, params).await);
+        }
+    }
+    // The same change with the ticket in the request goes through.
+    s.http = without;
+    let deleted = ir::call(
+        &s,
+        B::Post,
+        "DeleteDocument",
+        &[("AuthenticationTicket", &ticket), ("Path", "/L/keep.txt")],
+    )
+    .await;
+    ir::ok(&deleted);
+    assert_ne!(state_of(&s, &admin, lib).await, before);
 }
