@@ -27,6 +27,7 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 /// `hash_password` on the blocking pool: argon2 is deliberately slow and must not hold up the
 /// async workers (or any transaction).
 pub async fn hash_password_off_thread(password: String) -> Result<String> {
+    let _turn = password_turn().await;
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| Error::InvalidInput(format!("cannot hash password: {e}")))?
@@ -34,9 +35,24 @@ pub async fn hash_password_off_thread(password: String) -> Result<String> {
 
 /// `verify_password` on the blocking pool.
 pub async fn verify_password_off_thread(password: String, stored_hash: String) -> bool {
+    let _turn = password_turn().await;
     tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
         .await
         .unwrap_or(false)
+}
+
+/// A turn to hash or check a password. argon2id takes about 19 MiB while it runs, so checks
+/// take turns, one per core, instead of running all at once: a crowd of wrong logins cannot
+/// take the server's memory (nor could more of them run at once anyway).
+async fn password_turn() -> tokio::sync::SemaphorePermit<'static> {
+    use std::sync::OnceLock;
+    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let turns =
+        TURNS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from)));
+    turns
+        .acquire()
+        .await
+        .expect("the semaphore of password turns is never closed")
 }
 
 /// A hash to verify against when the user does not exist, so that an unknown user costs the

@@ -1,19 +1,28 @@
-//! Time source. Retention and session expiry read the clock through this trait so that tests can
-//! move time forward instead of sleeping.
+//! Time source. Retention, session expiry and the login throttle read the clock through this
+//! trait, and the throttle's delays wait on it, so that tests can move time forward instead of
+//! sleeping.
 
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Mutex;
 
+#[async_trait::async_trait]
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+    /// Waits until `by` has passed on this clock.
+    async fn sleep(&self, by: Duration);
 }
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 
+#[async_trait::async_trait]
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
+    }
+
+    async fn sleep(&self, by: Duration) {
+        tokio::time::sleep(by.to_std().unwrap_or_default()).await;
     }
 }
 
@@ -32,8 +41,15 @@ impl ManualClock {
     }
 }
 
+#[async_trait::async_trait]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().expect("clock lock")
+    }
+
+    /// Moves the clock forward at once: whoever waits sees the time pass without taking it,
+    /// and a test can tell how long it was made to wait.
+    async fn sleep(&self, by: Duration) {
+        self.advance(by.max(Duration::zero()));
     }
 }

@@ -43,6 +43,12 @@ pub enum Error {
     AuthenticationFailed,
     #[error("session expired or invalid ticket")]
     InvalidTicket,
+    /// The login throttle refused the attempt without checking the password (see `throttle`).
+    #[error("too many failed sign-in attempts from this address; try again in {retry_after_secs} seconds")]
+    TooManyAttempts {
+        /// Whole seconds until the lockout ends, at least 1.
+        retry_after_secs: i64,
+    },
     #[error("storage error: {0}")]
     Storage(String),
     #[error("blob storage error: {0}")]
@@ -76,6 +82,7 @@ impl Error {
             Error::InvalidTarget(_) => "invalid-target",
             Error::AuthenticationFailed => "authentication-failed",
             Error::InvalidTicket => "invalid-ticket",
+            Error::TooManyAttempts { .. } => "too-many-attempts",
             Error::Storage(_) => "storage",
             Error::Blob(_) => "blob",
         }

@@ -13,6 +13,7 @@ pub mod name;
 mod repository;
 pub mod sort;
 pub mod store;
+pub mod throttle;
 pub mod trash;
 mod visibility;
 

@@ -12,6 +12,7 @@ use crate::sort::check_order;
 use crate::store::{ChildCursor, ChildSort, SortKey, Store, StoreTx};
 use crate::visibility::{live_node, right_on, Scopes};
 use chrono::Duration;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio::io::AsyncRead;
 
@@ -22,15 +23,21 @@ pub const DEFAULT_ADMIN: &str = "admin";
 pub struct Config {
     /// Sliding lifetime of a session since its last use.
     pub session_ttl: Duration,
+    /// Absolute lifetime of a session since it was opened, however much it is used.
+    pub session_max_age: Duration,
     /// How long an unreferenced blob's bytes are kept before they are removed.
     pub blob_grace: Duration,
+    /// When failed logins are refused or slowed (see `throttle`).
+    pub login_throttle: crate::throttle::ThrottlePolicy,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             session_ttl: Duration::hours(8),
+            session_max_age: Duration::days(7),
             blob_grace: Duration::hours(24),
+            login_throttle: Default::default(),
         }
     }
 }
@@ -332,19 +339,20 @@ impl Repository {
         actor_in(tx.as_mut(), &user, tenant.id).await
     }
 
-    /// Checks a login and opens a session. Returns the ticket (shown once, never stored).
-    /// The password is checked outside any transaction, on the blocking pool.
-    pub async fn login(&self, tenant: Option<&str>, login: &str, password: &str) -> Result<(String, Actor)> {
-        let user = self.store.read().await?.user_by_login(login).await?;
-        let hash = user
-            .as_ref()
-            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
-        let user = match user {
-            Some(u) if ok && u.enabled => u,
-            _ => return Err(Error::AuthenticationFailed),
-        };
+    /// Checks a login from the client address `from` (throttled: see `throttle`) and opens a
+    /// session. Returns the ticket (shown once, never stored). The password is checked outside
+    /// any transaction, on the blocking pool.
+    pub async fn login(
+        &self,
+        tenant: Option<&str>,
+        login: &str,
+        password: &str,
+        from: Option<IpAddr>,
+    ) -> Result<(String, Actor)> {
+        let user = self.verify_login(login, password, from).await?;
+        if !user.enabled {
+            return Err(Error::AuthenticationFailed);
+        }
         let mut tx = self.store.write().await?;
         let tenant_id = match tenant {
             Some(name) => tx.tenant_by_name(name).await?.ok_or(Error::AuthenticationFailed)?.id,
@@ -364,27 +372,23 @@ impl Repository {
             user_id: user.id,
             tenant_id,
             created_at: now,
-            expires_at: now + self.config.session_ttl,
+            expires_at: now + self.config.session_ttl.min(self.config.session_max_age),
         };
         tx.insert_session(&auth::ticket_hash(&ticket), &session).await?;
         tx.commit().await?;
         Ok((ticket, actor))
     }
 
-    /// Checks a login without opening a session, for protocols that send credentials with every
-    /// request. Unknown users and wrong passwords are one failure; a disabled account is refused
-    /// with `PermissionDenied`, but only once its password was right.
-    pub async fn check_login(&self, login: &str, password: &str) -> Result<User> {
-        let user = self.store.read().await?.user_by_login(login).await?;
-        let hash = user
-            .as_ref()
-            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
-        match user {
-            Some(u) if ok && u.enabled => Ok(u),
-            Some(_) if ok => Err(Error::PermissionDenied("this account is disabled".into())),
-            _ => Err(Error::AuthenticationFailed),
+    /// Checks a login from the client address `from` without opening a session, for protocols
+    /// that send credentials with every request (throttled: see `throttle`). Unknown users and
+    /// wrong passwords are one failure; a disabled account is refused with `PermissionDenied`,
+    /// but only once its password was right.
+    pub async fn check_login(&self, login: &str, password: &str, from: Option<IpAddr>) -> Result<User> {
+        let user = self.verify_login(login, password, from).await?;
+        if user.enabled {
+            Ok(user)
+        } else {
+            Err(Error::PermissionDenied("this account is disabled".into()))
         }
     }
 
@@ -416,7 +420,8 @@ impl Repository {
         Ok(found)
     }
 
-    /// Resolves a ticket to its actor and slides the session's expiry forward. Only an expired
+    /// Resolves a ticket to its actor and slides the session's expiry forward, never past the
+    /// session's absolute lifetime (`session_max_age` since it was opened). Only an expired
     /// session or a due extension takes the write lock; the common case is a read.
     pub async fn authenticate(&self, ticket: &str) -> Result<Actor> {
         let hash = auth::ticket_hash(ticket);
@@ -430,14 +435,15 @@ impl Repository {
                 .map_err(|_| Error::InvalidTicket)?;
             (session, actor)
         };
-        if session.expires_at <= now {
+        let end_of_life = session.created_at + self.config.session_max_age;
+        if session.expires_at <= now || end_of_life <= now {
             let mut tx = self.store.write().await?;
             tx.delete_session(&hash).await?;
             tx.commit().await?;
             return Err(Error::InvalidTicket);
         }
         // Extend once a minute at most, so a busy client does not write on every call.
-        let expires_at = now + self.config.session_ttl;
+        let expires_at = (now + self.config.session_ttl).min(end_of_life);
         if expires_at - session.expires_at > Duration::minutes(1) {
             let mut tx = self.store.write().await?;
             tx.extend_session(&hash, expires_at).await?;

@@ -7,6 +7,7 @@
 use crate::acl::AclEntry;
 use crate::error::Result;
 use crate::model::*;
+use crate::throttle::{CounterKey, LoginCounter};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -120,6 +121,18 @@ pub trait StoreTx: Send {
     async fn extend_session(&mut self, ticket_hash: &str, expires_at: DateTime<Utc>) -> Result<()>;
     async fn delete_session(&mut self, ticket_hash: &str) -> Result<()>;
     async fn delete_expired_sessions(&mut self, now: DateTime<Utc>) -> Result<u64>;
+
+    // --- the login throttle's counters (see `throttle`) ----------------------------------
+    /// The counters among `keys` that exist, forgotten ones included, in no particular order.
+    async fn login_counters(&mut self, keys: &[CounterKey]) -> Result<Vec<LoginCounter>>;
+    /// Inserts the counters, or replaces those with the same keys.
+    async fn put_login_counters(&mut self, counters: &[LoginCounter]) -> Result<()>;
+    async fn delete_login_counter(&mut self, key: &CounterKey) -> Result<()>;
+    /// Deletes the counters forgotten by `now` (`expires_at` passed); returns how many.
+    async fn delete_expired_login_counters(&mut self, now: DateTime<Utc>) -> Result<u64>;
+    /// Deletes the `n` counters that expire soonest; returns how many went.
+    async fn delete_soonest_login_counters(&mut self, n: u64) -> Result<u64>;
+    async fn count_login_counters(&mut self) -> Result<u64>;
 
     // --- the tree -------------------------------------------------------------------------
     /// Inserts a node under `parent_id` (which the core has checked is a live container),

@@ -6,24 +6,23 @@
 pub mod allocator;
 mod auth;
 pub mod budget;
+pub mod client;
 mod connections;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inforouter;
 mod jobs;
-pub mod login;
 pub mod ops;
 pub mod problem;
 pub mod rest;
 pub mod scene7;
 pub mod soap;
 mod state;
-pub mod throttle;
 pub mod web;
 
+pub use client::{ClientInfo, TrustedProxies};
 pub use ops::{metrics_app, MetricsSettings};
 pub use state::{AppState, Limits};
-pub use throttle::ThrottlePolicy;
 
 use axum::http::HeaderName;
 use axum::routing::get;
@@ -48,11 +47,7 @@ pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> 
         (!metrics.own_listener).then(|| get(ops::metrics).with_state(ops::MetricsState::new(repo.clone(), metrics)));
     let state = AppState {
         repo,
-        logins: Arc::new(throttle::LoginThrottle::new(limits.login.clone())),
         budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
-        password_checks: Arc::new(tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, usize::from),
-        )),
         limits: Arc::new(limits),
         jobs: Default::default(),
         uploads: Default::default(),

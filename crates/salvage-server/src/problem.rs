@@ -66,23 +66,6 @@ impl ApiError {
             )
         }
     }
-
-    /// A login refused by the throttle: 429 with `Retry-After`.
-    pub fn too_many_attempts(refusal: crate::throttle::TooManyAttempts) -> Self {
-        ApiError {
-            retry_after: Some(refusal.retry_after_secs),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", refusal.message())
-        }
-    }
-}
-
-impl From<crate::login::Refused> for ApiError {
-    fn from(r: crate::login::Refused) -> Self {
-        match r {
-            crate::login::Refused::Throttled(t) => ApiError::too_many_attempts(t),
-            crate::login::Refused::Core(e) => e.into(),
-        }
-    }
 }
 
 /// The HTTP status of each core error.
@@ -97,6 +80,7 @@ pub fn status_of(e: &Error) -> StatusCode {
         }
         Error::NotInTrash(_) => StatusCode::GONE,
         Error::AuthenticationFailed | Error::InvalidTicket => StatusCode::UNAUTHORIZED,
+        Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Storage(_) | Error::Blob(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -111,7 +95,11 @@ impl From<Error> for ApiError {
             status,
             code: e.code(),
             detail: e.to_string(),
-            retry_after: None,
+            // A login refused by the throttle says when to try again.
+            retry_after: match e {
+                Error::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+                _ => None,
+            },
         }
     }
 }

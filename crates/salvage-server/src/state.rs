@@ -10,15 +10,11 @@ pub struct AppState {
     pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
     /// Chunked uploads of the infoRouter face that are under way.
     pub uploads: Arc<crate::inforouter::Uploads>,
-    /// Failed logins of this server, for throttling.
-    pub logins: Arc<crate::throttle::LoginThrottle>,
     /// The request bodies this server may hold in memory at once.
     pub budget: crate::budget::BodyBudget,
-    /// Turns for password checks, one per core: each takes argon2id's memory while it runs.
-    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
-/// Request limits, all configurable.
+/// Request limits and what the server trusts, all configurable.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Largest JSON or form body accepted.
@@ -35,8 +31,8 @@ pub struct Limits {
     pub buffer_wait: std::time::Duration,
     /// Longest a request may take (uploads and downloads excepted: they stream).
     pub request_timeout: std::time::Duration,
-    /// When repeated failed logins are refused (see `throttle`).
-    pub login: crate::throttle::ThrottlePolicy,
+    /// Whose forwarding headers tell the client's address, scheme and host (see `client`).
+    pub trusted_proxies: crate::client::TrustedProxies,
     /// Longest a client may take to send a request's headers; it is then disconnected.
     pub header_read_timeout: std::time::Duration,
     /// Longest a client may pause while sending a request's body; the request then fails
@@ -54,7 +50,7 @@ impl Default for Limits {
             max_buffered_bytes: 64 * 1024 * 1024,
             buffer_wait: std::time::Duration::from_secs(2),
             request_timeout: std::time::Duration::from_secs(60),
-            login: Default::default(),
+            trusted_proxies: Default::default(),
             header_read_timeout: std::time::Duration::from_secs(30),
             body_read_timeout: std::time::Duration::from_secs(30),
         }

@@ -2,6 +2,7 @@
 //! live in `salvage-core`, which drives the `Store` traits implemented by each backend.
 
 mod checks;
+mod counters;
 mod database;
 pub mod postgres;
 mod query;

@@ -127,9 +127,13 @@ pub struct ServeArgs {
     /// A TOML file with any of: listen, metrics_listen, metrics_tenant_labels, data_dir, database_url, blob_url,
     /// max_body_bytes, max_soap_bytes, max_upload_bytes, max_buffered_bytes, request_timeout_secs, header_read_timeout_secs,
     /// body_read_timeout_secs, sweep_interval_secs, log_format, login_account_failures, login_address_failures,
-    /// login_lockout_secs. Flags and SALVAGE_* variables win.
+    /// login_lockout_secs, trusted_proxies, session_max_age_hours. Flags and SALVAGE_* variables win.
     #[arg(long, env = "SALVAGE_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Reverse proxies whose X-Forwarded-For, -Proto and -Host headers are believed, as addresses
+    /// or networks separated by commas (127.0.0.1,10.0.0.0/8) [default: none].
+    #[arg(long, env = "SALVAGE_TRUSTED_PROXIES", value_name = "LIST", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Serve a throwaway repository seeded with example content, users and deleted items.
     #[arg(long)]
     pub demo: bool,

@@ -98,7 +98,12 @@ pub async fn blobs(data_dir: &Path, blob_url: Option<&str>) -> Result<Arc<dyn Bl
 
 /// The repository over `database` and `blobs`.
 pub fn wire(database: &Database, blobs: Arc<dyn BlobStore>) -> Repository {
-    Repository::new(database.store(), blobs, Arc::new(SystemClock), Config::default())
+    wire_with(database, blobs, Config::default())
+}
+
+/// `wire` with the settings `config`.
+pub fn wire_with(database: &Database, blobs: Arc<dyn BlobStore>, config: Config) -> Repository {
+    Repository::new(database.store(), blobs, Arc::new(SystemClock), config)
 }
 
 #[cfg(test)]

@@ -59,6 +59,80 @@ async fn a_bad_configuration_file_is_reported() {
     assert!(err.contains("is not valid") && err.contains("lissen"), "{err}");
 }
 
+/// The `Set-Cookie` of a web sign-in as admin that says it was forwarded over HTTPS.
+async fn sign_in_over_https(base: &str, password: &str) -> String {
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{base}/login"))
+        .header("x-forwarded-proto", "https")
+        .form(&[("login", "admin"), ("password", password), ("tenant", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    res.headers()["set-cookie"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn trusted_proxies_come_from_the_file_or_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("salvage.toml");
+    std::fs::write(&config, "trusted_proxies = [\"10.0.0.0/8\", \"127.0.0.1\"]\n").unwrap();
+    let data = dir.path().join("data");
+    let vars = [
+        ("SALVAGE_DATA_DIR", data.to_str().unwrap()),
+        ("SALVAGE_ADMIN_PASSWORD", "pw"),
+    ];
+    let args = ["--listen", "127.0.0.1:0", "--config", config.to_str().unwrap()];
+    // The file trusts the tests' address: its word that the client used HTTPS is believed.
+    let server = serve(&args, &vars);
+    assert!(sign_in_over_https(&server.base, "pw").await.ends_with("; Secure"));
+    assert!(server.stop().success());
+    // The environment wins over the file, and trusts someone else.
+    let vars = [vars[0], vars[1], ("SALVAGE_TRUSTED_PROXIES", "10.9.9.9,192.0.2.0/24")];
+    let server = serve(&args, &vars);
+    assert!(!sign_in_over_https(&server.base, "pw").await.contains("Secure"));
+    assert!(server.stop().success());
+}
+
+#[tokio::test]
+async fn a_bad_trusted_proxy_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--trusted-proxies",
+            "127.0.0.1,proxy.example",
+        ])
+        .env("SALVAGE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("trusted") && err.contains("\"proxy.example\""), "{err}");
+}
+
+#[tokio::test]
+async fn a_session_max_age_of_zero_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("salvage.toml");
+    std::fs::write(&config, "session_max_age_hours = 0\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_salvage"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .env("SALVAGE_DATA_DIR", dir.path())
+        .env_remove("SALVAGE_TRUSTED_PROXIES")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("session_max_age_hours"), "{err}");
+}
+
 #[tokio::test]
 async fn the_demo_serves_a_seeded_repository() {
     let server = serve(&["--demo", "--listen", "127.0.0.1:0"], &[]);

@@ -21,6 +21,7 @@ pub struct SweepReport {
     pub moved_to_system_bin: u64,
     pub purged: u64,
     pub sessions_expired: u64,
+    pub login_counters_expired: u64,
     pub blobs_removed: u64,
 }
 
@@ -127,9 +128,10 @@ impl Repository {
     }
 
     /// One pass of retention: user bins older than the tenant's limit go to the system bin,
-    /// system-bin items past theirs are purged, expired sessions and unreferenced blob files
-    /// past the grace delay are removed. Each step is its own short transaction, and a record
-    /// is claimed inside the transaction that purges it, so several servers may sweep at once.
+    /// system-bin items past theirs are purged, expired sessions, forgotten login counters and
+    /// unreferenced blob files past the grace delay are removed. Each step is its own short
+    /// transaction, and a record is claimed inside the transaction that purges it, so several
+    /// servers may sweep at once.
     pub async fn sweep(&self) -> Result<SweepReport> {
         let now = self.clock.now();
         let mut report = SweepReport::default();
@@ -174,6 +176,7 @@ impl Repository {
         }
         let mut tx = self.store.write().await?;
         report.sessions_expired = tx.delete_expired_sessions(now).await?;
+        report.login_counters_expired = tx.delete_expired_login_counters(now).await?;
         tx.commit().await?;
         report.blobs_removed = self.collect_garbage().await?;
         Ok(report)

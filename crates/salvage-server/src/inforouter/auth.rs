@@ -4,7 +4,6 @@
 use super::binding::Call;
 use super::xml::Node;
 use super::Operation;
-use crate::login::{open_session, Refused};
 use crate::state::AppState;
 use salvage_core::model::Actor;
 use salvage_core::Error;
@@ -102,20 +101,22 @@ async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
 /// After repeated failures the login is refused without checking the password, with
 /// `AUTH_FAILED` and how long to wait.
 pub async fn authenticate(state: &AppState, call: &Call) -> Node {
-    match open_session(state, call.client, None, call.param("UID"), call.param("PWD")).await {
+    let login = state
+        .repo
+        .login(None, call.param("UID"), call.param("PWD"), call.client.address)
+        .await;
+    match login {
         Ok((ticket, actor)) => {
             if call.operation == "RenewTicket" && !call.param("OldTicket").is_empty() {
                 let _ = state.repo.logout(call.param("OldTicket")).await;
             }
             ticket_node(state, &ticket, &actor).await
         }
-        Err(Refused::Core(Error::AuthenticationFailed)) => {
-            Node::new("root").attr("success", "false").attr("error", AUTH_FAILED)
-        }
-        Err(Refused::Throttled(t)) => Node::new("root")
+        Err(Error::AuthenticationFailed) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(e @ Error::TooManyAttempts { .. }) => Node::new("root")
             .attr("success", "false")
-            .attr("error", format!("{AUTH_FAILED}: {}", t.message())),
-        Err(Refused::Core(e)) => Node::new("root")
+            .attr("error", format!("{AUTH_FAILED}: {e}")),
+        Err(e) => Node::new("root")
             .attr("success", "false")
             .attr("error", format!("SystemError:{e}")),
     }

@@ -48,10 +48,11 @@ pub struct Call {
     params: Vec<(String, String)>,
     /// File parts of a `multipart/form-data` POST, by field name.
     files: Vec<(String, FilePart)>,
-    /// The `ticket` cookie, used where a ticket parameter is optional.
+    /// The `ticket` cookie, used where a ticket parameter is optional; kept for operations that
+    /// change nothing only (see `READ_ONLY`).
     pub cookie_ticket: Option<String>,
     /// Who sent it, for the login throttle.
-    pub client: crate::login::ClientAddr,
+    pub client: crate::client::ClientInfo,
     /// The share of the body budget the parameters were read under: it is given back when the
     /// call (and so its parameters) is dropped.
     held: Option<Reservation>,
@@ -59,19 +60,20 @@ pub struct Call {
 
 impl Call {
     pub fn new(operation: String, binding: Binding, params: Vec<(String, String)>, headers: &HeaderMap) -> Self {
+        let cookie_ticket = cookie(headers, "ticket").filter(|_| super::reads_only(&operation));
         Call {
             operation,
             binding,
             params,
             files: Vec::new(),
-            cookie_ticket: cookie(headers, "ticket"),
+            cookie_ticket,
             client: Default::default(),
             held: None,
         }
     }
 
     /// The same call, sent from `client`.
-    pub fn sent_by(mut self, client: crate::login::ClientAddr) -> Self {
+    pub fn sent_by(mut self, client: crate::client::ClientInfo) -> Self {
         self.client = client;
         self
     }
@@ -115,7 +117,8 @@ impl Call {
         self.params.iter().map(|(k, _)| k.as_str())
     }
 
-    /// The ticket from `AuthenticationTicket`, else the `ticket` cookie.
+    /// The ticket from `AuthenticationTicket`, else (for an operation that changes nothing) the
+    /// `ticket` cookie.
     pub fn ticket(&self) -> Option<&str> {
         let given = self.param("AuthenticationTicket").trim();
         if !given.is_empty() {

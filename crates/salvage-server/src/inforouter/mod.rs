@@ -19,7 +19,7 @@ mod xml;
 
 pub use upload::Uploads;
 
-use crate::login::ClientAddr;
+use crate::client::ClientInfo;
 use crate::soap::{self, ReadError};
 use crate::state::AppState;
 use axum::body::Body;
@@ -48,9 +48,45 @@ const GROUPS: &[&[Operation]] = &[
     admin::OPERATIONS,
 ];
 
+/// The operations that change nothing: the only ones a `ticket` cookie may authenticate. A
+/// browser sends its cookies with whatever request another site makes it send, so anything
+/// that changes data (delete, restore, purge, empty, create, upload, move, access lists,
+/// settings, logging out, ...) needs the ticket in the request itself, where no other site can
+/// put it (cross-site request forgery). An operation not listed here counts as a change.
+const READ_ONLY: &[&str] = &[
+    "isValidTicket",
+    "GetCurrentUser",
+    "GetUser",
+    "GetAllUsers",
+    "GetDomains",
+    "DomainExists",
+    "GetDeleteLog",
+    "FolderExists",
+    "GetFolder",
+    "GetFolders",
+    "GetFolders1",
+    "GetDocuments1",
+    "GetFoldersAndDocuments1",
+    "GetDocument",
+    "DocumentExists",
+    "DownloadDocument",
+    "GetDocumentTypes",
+    "GetPublishingRequirements",
+    "GetAccessList",
+    "FolderAccessAllowed",
+    "GetGeneralAppSettings",
+    "GetRecycleBinContent",
+    "SearchRecycledItems",
+];
+
 /// Every operation this server answers.
 pub fn operations() -> impl Iterator<Item = &'static Operation> {
     GROUPS.iter().flat_map(|g| g.iter())
+}
+
+/// Whether `operation` changes nothing (see `READ_ONLY`).
+fn reads_only(operation: &str) -> bool {
+    READ_ONLY.contains(&operation)
 }
 
 fn known(name: &str) -> bool {
@@ -139,7 +175,7 @@ fn pairs(encoded: &str) -> Result<Vec<(String, String)>, Box<Response>> {
 
 async fn http_get(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     Path(operation): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -157,7 +193,7 @@ async fn http_get(
 
 async fn http_post(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     Path(operation): Path<String>,
     headers: HeaderMap,
     body: Body,
@@ -192,7 +228,7 @@ async fn http_post(
             max_file_bytes: limits.max_upload_bytes,
             state: Some(&state),
         };
-        let call = Call::new(operation, Binding::Post, Vec::new(), &headers).sent_by(client);
+        let call = Call::new(operation, Binding::Post, Vec::new(), &headers).sent_by(client.clone());
         match multipart::read(&reading, &headers, body, call).await {
             Ok(call) => call,
             Err(r) => return *r,
@@ -210,7 +246,7 @@ async fn http_post(
 /// `POST /srv.asmx`: the envelope is read as the body arrives, within `max_soap_bytes` and the
 /// body budget, and its parameters are moved into the call, never copied; the operation then
 /// checks the ticket before it decodes any content.
-async fn soap(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Body) -> Response {
+async fn soap(State(state): State<AppState>, client: ClientInfo, headers: HeaderMap, body: Body) -> Response {
     let Some((version, action)) = binding::soap_request(&headers) else {
         return binding::exception(
             "InvalidOperationException",
@@ -235,5 +271,18 @@ async fn soap(State(state): State<AppState>, client: ClientAddr, headers: Header
             call.respond(run(&state, &call).await)
         }
         Err(response) => *response,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_read_only_operation_exists() {
+        for name in READ_ONLY {
+            assert!(known(name), "{name} is listed as read-only but is no operation");
+        }
+        assert!(!reads_only("DeleteDocument") && !reads_only("LogOut") && reads_only("GetRecycleBinContent"));
     }
 }

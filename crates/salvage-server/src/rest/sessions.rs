@@ -2,7 +2,7 @@
 
 use super::extract::Json;
 use crate::auth::{bearer, Caller};
-use crate::login::{open_session, ClientAddr};
+use crate::client::ClientInfo;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
@@ -56,17 +56,21 @@ async fn me_view(state: &AppState, actor: &Actor) -> ApiResult<MeView> {
 }
 
 /// Log in with a username (or e-mail) and password.
-/// After repeated failures the login is refused for a while without checking the password:
-/// `429` with code `too-many-attempts` and `Retry-After`.
+/// After repeated failures of one account from one address, that address is refused for that
+/// account for a while without checking the password: `429` with code `too-many-attempts` and
+/// `Retry-After`.
 #[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = LoginRequest,
     responses((status = 201, body = SessionView), (status = 401, response = Problem),
         (status = 429, response = Problem)))]
 pub async fn login(
     State(state): State<AppState>,
-    client: ClientAddr,
+    client: ClientInfo,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionView>)> {
-    let (token, actor) = open_session(&state, client, req.tenant.as_deref(), &req.login, &req.password).await?;
+    let (token, actor) = state
+        .repo
+        .login(req.tenant.as_deref(), &req.login, &req.password, client.address)
+        .await?;
     let me = me_view(&state, &actor).await?;
     let expires_in = state.repo.session_ttl().num_seconds();
     Ok((

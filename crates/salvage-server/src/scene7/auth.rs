@@ -4,10 +4,9 @@
 
 use super::faults::{self, Fault};
 use super::{handles, is_ips_namespace};
-use crate::login::{check_credentials, ClientAddr, Refused};
+use crate::client::ClientInfo;
 use crate::soap::Element;
 use crate::state::AppState;
-use crate::throttle::TooManyAttempts;
 use axum::http::{header, HeaderMap};
 use base64::Engine;
 use salvage_core::model::{Actor, Role, Tenant, User};
@@ -22,7 +21,7 @@ pub struct RequestOptions {
     /// `authHeader/faultHttpStatusCode`: the HTTP status of faults (Flash clients ask for 200).
     pub fault_status: Option<u16>,
     /// Who sent the request, for the login throttle.
-    pub client: ClientAddr,
+    pub client: ClientInfo,
 }
 
 impl RequestOptions {
@@ -81,23 +80,16 @@ pub async fn authenticate(state: &AppState, options: &RequestOptions) -> Result<
             "The request could not be authenticated: no credentials were sent",
         ));
     };
-    check_credentials(state, options.client, user, password)
+    state
+        .repo
+        .check_login(user, password, options.client.address)
         .await
         .map_err(|e| match e {
-            Refused::Core(Error::PermissionDenied(_)) => {
+            Error::PermissionDenied(_) => {
                 Fault::authentication(faults::INVALID_USER, "Invalid user: the account is disabled")
             }
-            Refused::Core(e) => Fault::from_core(&e, "user"),
-            Refused::Throttled(t) => throttled(t),
+            e => Fault::from_core(&e, "user"),
         })
-}
-
-/// The fault of a login the throttle refused.
-pub fn throttled(t: TooManyAttempts) -> Fault {
-    Fault::authentication(
-        faults::INVALID_CREDENTIALS,
-        format!("Invalid username/password: {}", t.message()),
-    )
 }
 
 /// Which roles may run an operation (spec §8.2, with the recommendations of §8.2 and §18).

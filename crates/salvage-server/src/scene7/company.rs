@@ -5,7 +5,6 @@ use super::faults::{self, Fault};
 use super::handles;
 use super::xml::{boolean, Out};
 use super::{Call, Operation};
-use crate::login::{check_credentials, Refused};
 use salvage_core::model::{RestorePolicy, Role, Tenant, TrashSettings, User};
 use salvage_core::Error;
 
@@ -71,16 +70,15 @@ async fn check_login(call: &Call<'_>) -> Result<Out, Fault> {
         .element("password")
         .map(|p| p.text.as_str())
         .ok_or_else(|| Fault::missing("password"))?;
-    let valid = match check_credentials(call.state, call.client, email, password).await {
+    let valid = match call.state.repo.check_login(email, password, call.client.address).await {
         Ok(user) => match call.params.optional("companyHandle").map(handles::parse_company) {
             None => true,
             Some(None) => false,
             Some(Some(tenant)) => call.state.repo.actor_for(&user, tenant).await.is_ok(),
         },
-        Err(Refused::Core(Error::AuthenticationFailed | Error::PermissionDenied(_))) => false,
-        // A throttled check says so rather than "InvalidLogin", which would be a guess.
-        Err(Refused::Throttled(t)) => return Err(super::auth::throttled(t)),
-        Err(Refused::Core(e)) => return Err(Fault::from_core(&e, "login")),
+        Err(Error::AuthenticationFailed | Error::PermissionDenied(_)) => false,
+        // A throttled check says so (a fault) rather than "InvalidLogin", which would be a guess.
+        Err(e) => return Err(Fault::from_core(&e, "login")),
     };
     Ok(call
         .reply()

@@ -167,6 +167,10 @@ impl Fault {
             Error::AuthenticationFailed | Error::InvalidTicket => {
                 Fault::authentication(INVALID_CREDENTIALS, "Invalid username/password")
             }
+            // A login the throttle refused: the same fault, and how long to wait.
+            Error::TooManyAttempts { .. } => {
+                Fault::authentication(INVALID_CREDENTIALS, format!("Invalid username/password: {e}"))
+            }
             Error::Storage(_) | Error::Blob(_) => {
                 tracing::error!(error = %e, "Scene7 operation failed");
                 Fault::ips(EXCEPTION, "The operation failed on the server")

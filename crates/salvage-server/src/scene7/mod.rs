@@ -22,7 +22,7 @@ mod upload;
 mod wsdl;
 mod xml;
 
-use crate::login::ClientAddr;
+use crate::client::ClientInfo;
 use crate::soap::{self, ReadError, SoapVersion};
 use crate::state::AppState;
 use auth::{Access, RequestOptions};
@@ -88,7 +88,7 @@ pub struct Call<'a> {
     pub op: &'static Operation,
     pub params: Params<'a>,
     pub user: User,
-    pub client: ClientAddr,
+    pub client: ClientInfo,
 }
 
 impl Call<'_> {
@@ -214,7 +214,7 @@ pub(crate) fn operation_of(element: &str) -> Option<&'static Operation> {
 
 /// `POST /scene7/services/IpsApiService`: the envelope is read as the body arrives, within
 /// `max_body_bytes` and the body budget, whose share is kept until the answer is made.
-async fn service(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap, body: Body) -> Response {
+async fn service(State(state): State<AppState>, client: ClientInfo, headers: HeaderMap, body: Body) -> Response {
     let read = match state
         .budget
         .admit(&headers, body, state.limits.max_body_bytes as u64)
@@ -231,7 +231,7 @@ async fn service(State(state): State<AppState>, client: ClientAddr, headers: Hea
         Ok(r) => r,
         Err(response) => return *response,
     };
-    options.client = client;
+    options.client = client.clone();
     let version = envelope.version;
     let request = &envelope.body;
     let namespace = request.namespace.as_deref().unwrap_or(UNVERSIONED_NS);

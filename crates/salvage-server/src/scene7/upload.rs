@@ -82,7 +82,7 @@ struct Job {
 /// `uploadPostParam` document), then one or more files.
 pub async fn servlet(
     State(state): State<AppState>,
-    client: crate::login::ClientAddr,
+    client: crate::client::ClientInfo,
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -154,7 +154,7 @@ async fn receive(
             "auth" => {
                 let text = small_part(&mut field, &mut parts).await?;
                 job.options = RequestOptions {
-                    client: job.options.client,
+                    client: job.options.client.clone(),
                     ..auth_part(&text, headers, parts.reservation())?
                 };
             }

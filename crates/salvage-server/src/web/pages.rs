@@ -4,7 +4,7 @@ use super::body::Form;
 use super::notice::{notice, Notice, NoticeQuery};
 use super::session::{clear_cookie, set_cookie, Viewer};
 use super::sorting::SortHeader;
-use crate::login::{open_session, ClientAddr, Refused};
+use crate::client::ClientInfo;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -64,15 +64,18 @@ pub struct LoginForm {
 
 /// After repeated failures the sign-in is refused for a while without checking the password
 /// (429, with `Retry-After`).
-pub async fn login(State(state): State<AppState>, client: ClientAddr, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(State(state): State<AppState>, client: ClientInfo, Form(form): Form<LoginForm>) -> Response {
     let tenant = Some(form.tenant.trim()).filter(|t| !t.is_empty());
-    match open_session(&state, client, tenant, form.login.trim(), &form.password).await {
-        Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket))], Redirect::to("/")).into_response(),
-        Err(Refused::Throttled(t)) => {
+    let login = state
+        .repo
+        .login(tenant, form.login.trim(), &form.password, client.address)
+        .await;
+    match login {
+        Ok((ticket, _)) => ([(header::SET_COOKIE, set_cookie(&ticket, &client))], Redirect::to("/")).into_response(),
+        Err(Error::TooManyAttempts { retry_after_secs }) => {
             let again = LoginPage {
                 error: Some(format!(
-                    "Too many failed attempts to sign in. Wait {} seconds, then try again.",
-                    t.retry_after_secs
+                    "Too many failed attempts to sign in. Wait {retry_after_secs} seconds, then try again."
                 )),
                 login: form.login,
                 tenant: form.tenant,
@@ -80,10 +83,10 @@ pub async fn login(State(state): State<AppState>, client: ClientAddr, Form(form)
             let mut response = page(again, StatusCode::TOO_MANY_REQUESTS);
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, t.retry_after_secs.into());
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
             response
         }
-        Err(Refused::Core(e)) => {
+        Err(e) => {
             let error = match e {
                 Error::AuthenticationFailed => {
                     "The user name or password is wrong. Check them and try again.".to_owned()
@@ -109,14 +112,19 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(State(state): State<AppState>, viewer: Viewer, Form(form): Form<CsrfForm>) -> Response {
+pub async fn logout(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    viewer: Viewer,
+    Form(form): Form<CsrfForm>,
+) -> Response {
     if !viewer.check(&form.csrf) {
         return forbidden();
     }
     if let Err(e) = state.repo.logout(&viewer.ticket).await {
         tracing::warn!(error = %e, "could not end a session");
     }
-    ([(header::SET_COOKIE, clear_cookie())], Redirect::to("/login")).into_response()
+    ([(header::SET_COOKIE, clear_cookie(&client))], Redirect::to("/login")).into_response()
 }
 
 pub(super) fn forbidden() -> Response {

@@ -1,6 +1,7 @@
 //! Who is looking at a page: the session ticket in an HttpOnly cookie, and the token that every
 //! form carries so another site cannot post for the user (cross-site request forgery).
 
+use crate::client::ClientInfo;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -32,13 +33,24 @@ pub fn csrf_token(ticket: &str) -> String {
 }
 
 /// `Set-Cookie` for a new session: not readable by scripts, sent only with requests from this
-/// site's own pages.
-pub fn set_cookie(ticket: &str) -> String {
-    format!("{COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict")
+/// site's own pages, and, when the client came over HTTPS, never over plain HTTP.
+pub fn set_cookie(ticket: &str, client: &ClientInfo) -> String {
+    format!("{COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict{}", secure(client))
 }
 
-pub fn clear_cookie() -> String {
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+pub fn clear_cookie(client: &ClientInfo) -> String {
+    format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        secure(client)
+    )
+}
+
+fn secure(client: &ClientInfo) -> &'static str {
+    if client.is_https() {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// The signed-in user of a page. A request without a valid session is sent to the sign-in page.

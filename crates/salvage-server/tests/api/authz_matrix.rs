@@ -15,8 +15,10 @@ use crate::support::*;
 use reqwest::Method;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_core::model::{Actor, NewUser, Role};
+use salvage_core::throttle::ThrottlePolicy;
+use salvage_core::Config;
 use salvage_server::soap::{read_document, read_envelope, Element};
-use salvage_server::{Limits, ThrottlePolicy};
+use salvage_server::Limits;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -154,17 +156,21 @@ impl Target {
 
 async fn world() -> World {
     // Wrong passwords are part of the matrix: no throttling here (it has tests of its own).
-    let s = start_with(Limits {
-        login: ThrottlePolicy {
-            account_failures: 0,
-            address_failures: 0,
-            ..ThrottlePolicy::default()
+    let s = start_configured(
+        Config {
+            login_throttle: ThrottlePolicy {
+                account_failures: 0,
+                account_total_failures: 0,
+                address_failures: 0,
+                ..ThrottlePolicy::default()
+            },
+            ..Config::default()
         },
-        ..Limits::default()
-    })
+        Limits::default(),
+    )
     .await;
     let repo = &s.repo;
-    let admin_user = repo.check_login("admin", ADMIN_PASSWORD).await.unwrap();
+    let admin_user = repo.check_login("admin", ADMIN_PASSWORD, None).await.unwrap();
     let admin = repo.actor_by_name(TENANT, "admin").await.unwrap();
     let mut entries = Vec::new();
     for who in Who::all() {
@@ -199,7 +205,7 @@ async fn world() -> World {
             Who::Admin => (TENANT, ADMIN_PASSWORD),
             _ => (TENANT, PASSWORD),
         };
-        let (ticket, _) = repo.login(Some(tenant), &name, password).await.unwrap();
+        let (ticket, _) = repo.login(Some(tenant), &name, password, None).await.unwrap();
         tickets.insert(who.label(), ticket);
     }
     tickets.insert(Who::Bogus.label(), "00000000-0000-0000-0000-000000000000".to_owned());

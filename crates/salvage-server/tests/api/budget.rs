@@ -89,7 +89,7 @@ async fn credentials_were_never_checked(s: &Server, company: &str) {
 async fn an_oversized_scene7_auth_part_is_refused_before_any_credential_is_checked() {
     let s = start().await;
     let (_, c) = scene7::company(&s, "Acme").await;
-    let failures = Limits::default().login.account_failures as usize;
+    let failures = salvage_core::throttle::ThrottlePolicy::default().account_failures as usize;
     for _ in 0..=failures {
         let (_, text) = upload_file(
             &s,
@@ -107,7 +107,7 @@ async fn an_oversized_scene7_auth_part_is_refused_before_any_credential_is_check
 async fn an_oversized_scene7_upload_params_part_is_refused_before_any_credential_is_checked() {
     let s = start().await;
     let (_, c) = scene7::company(&s, "Acme").await;
-    let failures = Limits::default().login.account_failures as usize;
+    let failures = salvage_core::throttle::ThrottlePolicy::default().account_failures as usize;
     for _ in 0..=failures {
         let (_, text) = upload_file(
             &s,

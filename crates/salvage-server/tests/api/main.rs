@@ -15,6 +15,8 @@ mod scene7_trash;
 mod security;
 mod story;
 mod support;
+mod throttle;
+mod trust;
 mod visibility;
 mod web;
 mod web_notices;

@@ -155,7 +155,7 @@ pub(crate) async fn company(s: &Server, name: &str) -> (i64, String) {
 
 /// A member of a company with a role; returns their e-mail (their login).
 pub(crate) async fn member(s: &Server, tenant: i64, name: &str, role: Role) -> String {
-    let admin = s.repo.check_login("admin", ADMIN_PASSWORD).await.unwrap();
+    let admin = s.repo.check_login("admin", ADMIN_PASSWORD, None).await.unwrap();
     let actor = s.repo.actor_for(&admin, tenant).await.unwrap();
     let email = format!("{name}@example.com");
     s.repo
@@ -179,7 +179,7 @@ pub(crate) async fn member(s: &Server, tenant: i64, name: &str, role: Role) -> S
 /// Uploads a file as the administrator into a folder path of a company (created as needed);
 /// returns its asset handle.
 pub(crate) async fn asset(s: &Server, tenant: i64, folder: &str, name: &str) -> String {
-    let admin = s.repo.check_login("admin", ADMIN_PASSWORD).await.unwrap();
+    let admin = s.repo.check_login("admin", ADMIN_PASSWORD, None).await.unwrap();
     let actor = s.repo.actor_for(&admin, tenant).await.unwrap();
     let parent = s.repo.ensure_folder_path(&actor, folder).await.unwrap();
     let (node, _) = s

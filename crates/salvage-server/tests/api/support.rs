@@ -28,12 +28,21 @@ pub async fn start() -> Server {
 }
 
 pub async fn start_with(limits: Limits) -> Server {
+    start_configured(Config::default(), limits).await
+}
+
+/// A server whose repository has the settings `config`.
+pub async fn start_configured(config: Config, limits: Limits) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("salvage.db")).await.unwrap();
     let blobs = LocalBlobStore::open(dir.path().join("blobs")).await.unwrap();
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()));
-    let repo = Repository::new(Arc::new(store), Arc::new(blobs), clock.clone(), Config::default());
+    let repo = Repository::new(Arc::new(store), Arc::new(blobs), clock.clone(), config);
     repo.init(Some(ADMIN_PASSWORD)).await.unwrap();
+    serve_repo(repo, clock, limits, dir).await
+}
+
+async fn serve_repo(repo: Repository, clock: Arc<ManualClock>, limits: Limits, dir: TempDir) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
@@ -55,6 +64,19 @@ impl Server {
     /// Where the server keeps its database and blobs.
     pub fn data_dir(&self) -> &std::path::Path {
         self._dir.path()
+    }
+
+    /// A second server on this one's repository (database, blobs and clock), as behind a load
+    /// balancer: it shares nothing else with the first. It must not outlive the first, which
+    /// holds the data directory.
+    pub async fn beside(&self, limits: Limits) -> Server {
+        serve_repo(
+            self.repo.clone(),
+            self.clock.clone(),
+            limits,
+            tempfile::tempdir().unwrap(),
+        )
+        .await
     }
 }
 
@@ -157,7 +179,7 @@ impl Server {
     /// A token for the administrator made without HTTP (for servers whose limits would refuse
     /// the login itself).
     pub async fn repo_login(&self) -> String {
-        self.repo.login(None, "admin", ADMIN_PASSWORD).await.unwrap().0
+        self.repo.login(None, "admin", ADMIN_PASSWORD, None).await.unwrap().0
     }
 
     pub async fn admin(&self) -> String {

@@ -100,9 +100,9 @@ async fn the_any_trash_role_policy_never_shows_what_an_access_list_hides() {
     let alice = member(&s, tenant, "alice", salvage_core::model::Role::IpsUser).await;
     let bob = member(&s, tenant, "bob", salvage_core::model::Role::IpsUser).await;
     let repo = &s.repo;
-    let admin_user = repo.check_login("admin", ADMIN_PASSWORD).await.unwrap();
+    let admin_user = repo.check_login("admin", ADMIN_PASSWORD, None).await.unwrap();
     let admin = repo.actor_for(&admin_user, tenant).await.unwrap();
-    let bob_user = repo.check_login(&bob, crate::scene7::PASSWORD).await.unwrap();
+    let bob_user = repo.check_login(&bob, crate::scene7::PASSWORD, None).await.unwrap();
     let vault = repo.ensure_folder_path(&admin, "/Images/Vault").await.unwrap();
     let only_bob = [AclEntry {
         principal: Principal::User(bob_user.id),

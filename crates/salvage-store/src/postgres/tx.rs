@@ -3,6 +3,7 @@
 //! whatever the subtree's size. Writers hold the writer lock (see the module above), so the
 //! read-then-write sequences the core drives never interleave.
 
+use crate::counters;
 use crate::query::{
     self, id_list, outside_hidden, push_children_listing, push_outside, push_trash_filter, push_trash_listing,
     storage_error, subtree_end, topmost, NameSearch,
@@ -15,6 +16,7 @@ use salvage_core::acl::AclEntry;
 use salvage_core::model::*;
 use salvage_core::name;
 use salvage_core::store::*;
+use salvage_core::throttle::{CounterKey, LoginCounter};
 use salvage_core::{Error, Result};
 use sqlx::{Postgres, QueryBuilder, Row, Transaction};
 
@@ -359,6 +361,64 @@ impl StoreTx for PgTx {
             .await
             .map_err(storage_error)?;
         Ok(done.rows_affected())
+    }
+
+    // --- the login throttle's counters ----------------------------------------------------
+
+    async fn login_counters(&mut self, keys: &[CounterKey]) -> Result<Vec<LoginCounter>> {
+        let rows = counters::select(keys)
+            .build()
+            .fetch_all(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(rows.iter().map(counters::counter).collect())
+    }
+
+    async fn put_login_counters(&mut self, new: &[LoginCounter]) -> Result<()> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        counters::upsert(new)
+            .build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
+    async fn delete_login_counter(&mut self, key: &CounterKey) -> Result<()> {
+        counters::delete(key)
+            .build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
+    async fn delete_expired_login_counters(&mut self, now: DateTime<Utc>) -> Result<u64> {
+        let done = counters::delete_expired(now)
+            .build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn delete_soonest_login_counters(&mut self, n: u64) -> Result<u64> {
+        let done = counters::delete_soonest(n)
+            .build()
+            .execute(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn count_login_counters(&mut self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(counters::COUNT)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(storage_error)?;
+        Ok(n as u64)
     }
 
     // --- the tree -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ mod name_search;
 mod sorting;
 mod state_machine;
 mod support;
+mod throttle;
 mod trash_rules;
 mod tree;
 mod visibility;

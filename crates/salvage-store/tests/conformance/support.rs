@@ -46,6 +46,15 @@ pub const GRACE_HOURS: i64 = 2;
 /// A new, empty repository: a SQLite file in a temporary directory, or a new PostgreSQL
 /// database.
 pub async fn world() -> World {
+    world_with(Config {
+        blob_grace: Duration::hours(GRACE_HOURS),
+        ..Config::default()
+    })
+    .await
+}
+
+/// `world` with the repository settings `config`.
+pub async fn world_with(config: Config) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
     let (store, database): (Arc<dyn Store>, _) = match crate::BACKEND {
         Backend::Sqlite => {
@@ -67,10 +76,6 @@ pub async fn world() -> World {
         .await
         .expect("open blobs");
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()));
-    let config = Config {
-        blob_grace: Duration::hours(GRACE_HOURS),
-        ..Config::default()
-    };
     let repo = Repository::new(store, Arc::new(blobs), clock.clone(), config);
     repo.init(Some("admin-password")).await.expect("init");
     let admin = repo.actor_by_name("default", "admin").await.expect("admin actor");

@@ -138,14 +138,14 @@ async fn access_lists_are_inherited_until_a_folder_sets_its_own() {
 async fn sessions_slide_expire_and_end_at_logout() {
     let w = world().await;
     assert_eq!(
-        w.repo.login(None, "admin", "wrong").await.unwrap_err(),
+        w.repo.login(None, "admin", "wrong", None).await.unwrap_err(),
         Error::AuthenticationFailed
     );
     assert_eq!(
-        w.repo.login(None, "nobody", "admin-password").await.unwrap_err(),
+        w.repo.login(None, "nobody", "admin-password", None).await.unwrap_err(),
         Error::AuthenticationFailed
     );
-    let (ticket, actor) = w.repo.login(None, "ADMIN", "admin-password").await.unwrap();
+    let (ticket, actor) = w.repo.login(None, "ADMIN", "admin-password", None).await.unwrap();
     assert!(actor.is_admin);
     w.later(7);
     w.repo.authenticate(&ticket).await.unwrap();
@@ -154,7 +154,11 @@ async fn sessions_slide_expire_and_end_at_logout() {
     w.later(9);
     assert_eq!(w.repo.authenticate(&ticket).await.unwrap_err(), Error::InvalidTicket);
 
-    let (ticket, _) = w.repo.login(None, "admin@localhost", "admin-password").await.unwrap();
+    let (ticket, _) = w
+        .repo
+        .login(None, "admin@localhost", "admin-password", None)
+        .await
+        .unwrap();
     w.repo.logout(&ticket).await.unwrap();
     assert_eq!(w.repo.authenticate(&ticket).await.unwrap_err(), Error::InvalidTicket);
 }

@@ -4,8 +4,9 @@
 use super::demo;
 use crate::cli::{Cli, ServeArgs, DEFAULT_DATA_DIR};
 use crate::open;
-use anyhow::{Context, Result};
-use salvage_server::{Limits, ThrottlePolicy};
+use anyhow::{bail, Context, Result};
+use salvage_core::throttle::ThrottlePolicy;
+use salvage_server::{Limits, TrustedProxies};
 use serde::Deserialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,12 +34,18 @@ pub struct FileConfig {
     pub body_read_timeout_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,
     pub log_format: Option<crate::cli::LogFormat>,
-    /// Failed logins in a row before an account is refused for a while (0: never).
+    /// Failed logins in a row of one account from one client address before that address is
+    /// refused for the account for a while (0: never).
     pub login_account_failures: Option<u32>,
-    /// Failed logins in a row before a client address is refused for a while (0: never).
+    /// Failed logins from one client address, whatever the names, before its attempts are
+    /// slowed (0: never).
     pub login_address_failures: Option<u32>,
     /// The first lockout after too many failures; each further failure doubles it.
     pub login_lockout_secs: Option<u64>,
+    /// Reverse proxies whose forwarding headers are believed: addresses or CIDR networks.
+    pub trusted_proxies: Option<Vec<String>>,
+    /// How long a session may live, however much it is used.
+    pub session_max_age_hours: Option<u64>,
 }
 
 impl FileConfig {
@@ -53,6 +60,14 @@ impl FileConfig {
 }
 
 pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCode> {
+    let trusted = args
+        .trusted_proxies
+        .clone()
+        .or_else(|| file.trusted_proxies.clone())
+        .unwrap_or_default();
+    let trusted_proxies = TrustedProxies::parse(trusted.iter().filter(|e| !e.trim().is_empty()))
+        .map_err(|e| anyhow::anyhow!("cannot use trusted_proxies (--trusted-proxies, SALVAGE_TRUSTED_PROXIES): {e}"))?;
+    let config = repository_config(&file)?;
     let listen = args
         .listen
         .clone()
@@ -68,14 +83,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         request_timeout: file
             .request_timeout_secs
             .map_or(defaults.request_timeout, Duration::from_secs),
-        login: ThrottlePolicy {
-            account_failures: file.login_account_failures.unwrap_or(defaults.login.account_failures),
-            address_failures: file.login_address_failures.unwrap_or(defaults.login.address_failures),
-            lockout: file.login_lockout_secs.map_or(defaults.login.lockout, |s| {
-                chrono::Duration::seconds(s.min(86_400) as i64)
-            }),
-            ..defaults.login.clone()
-        },
+        trusted_proxies,
         header_read_timeout: file
             .header_read_timeout_secs
             .map_or(defaults.header_read_timeout, Duration::from_secs),
@@ -113,7 +121,9 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
             cli.blob_url.clone().or(file.blob_url),
         )
     };
-    let (repo, store) = open::repository(&data_dir, database_url.as_deref(), blob_url.as_deref(), true).await?;
+    let store = open::database(&data_dir, database_url.as_deref(), true).await?;
+    let blobs = open::blobs(&data_dir, blob_url.as_deref()).await?;
+    let repo = open::wire_with(&store, blobs, config);
 
     let password = if args.demo {
         Some(demo::ADMIN_PASSWORD.to_owned())
@@ -145,7 +155,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
         tracing::info!(%address, "metrics are served on their own address");
         println!("Metrics are served at http://{address}/metrics only.");
     }
-    tracing::info!(%address, data_dir = %data_dir.display(), "salvage is serving");
+    tracing::info!(%address, data_dir = %data_dir.display(), trusted_proxies = ?trusted, "salvage is serving");
     if args.demo {
         demo::announce(address);
     } else {
@@ -180,6 +190,29 @@ pub async fn run(cli: &Cli, args: &ServeArgs, file: FileConfig) -> Result<ExitCo
     tracing::info!("stopped");
     drop(demo_dir);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The repository's settings from the file: the login throttle and the sessions' lifetime.
+fn repository_config(file: &FileConfig) -> Result<salvage_core::Config> {
+    let defaults = salvage_core::Config::default();
+    let throttle = &defaults.login_throttle;
+    let session_max_age = match file.session_max_age_hours {
+        None => defaults.session_max_age,
+        Some(0) => bail!("session_max_age_hours must be at least 1"),
+        Some(hours) => chrono::Duration::hours(hours.min(100 * 365 * 24) as i64),
+    };
+    Ok(salvage_core::Config {
+        session_max_age,
+        login_throttle: ThrottlePolicy {
+            account_failures: file.login_account_failures.unwrap_or(throttle.account_failures),
+            address_failures: file.login_address_failures.unwrap_or(throttle.address_failures),
+            lockout: file
+                .login_lockout_secs
+                .map_or(throttle.lockout, |s| chrono::Duration::seconds(s.min(86_400) as i64)),
+            ..throttle.clone()
+        },
+        ..defaults
+    })
 }
 
 /// Runs retention every `every`. Safe beside other servers: each purge claims its record.

@@ -27,6 +27,7 @@ pub fn serve_logging(args: &[&str], vars: &[(&str, &str)], stderr: Stdio) -> Run
         .env_remove("SALVAGE_DATA_DIR")
         .env_remove("SALVAGE_LISTEN")
         .env_remove("SALVAGE_METRICS_LISTEN")
+        .env_remove("SALVAGE_TRUSTED_PROXIES")
         .env_remove("RUST_LOG");
     for (k, v) in vars {
         cmd.env(k, v);
