@@ -16,6 +16,7 @@ pub use restore::{
 
 use crate::error::{Error, Result};
 use crate::model::*;
+use crate::name;
 use crate::repository::{live_node, name_path, require_admin, right_on, Page, Repository};
 use crate::sort::check_order;
 use crate::store::{StoreTx, TrashCursor, TrashFilter, TrashSort};
@@ -194,9 +195,11 @@ pub(crate) fn may_see(actor: &Actor, record: &TrashRecord, policy: RestorePolicy
     sees_whole_trash(actor, policy) || record.deleted_by == actor.user_id
 }
 
-/// Narrows a filter to what the caller may see.
+/// Narrows a filter to what the caller may see. Its path prefix is compared with stored paths
+/// byte by byte, so it is brought to their form (NFC) here, once for every face.
 fn visible_filter(actor: &Actor, filter: &TrashFilter, policy: RestorePolicy) -> Result<TrashFilter> {
     let mut filter = filter.clone();
+    filter.path_prefix = filter.path_prefix.as_deref().map(name::nfc);
     if !sees_whole_trash(actor, policy) {
         match filter.deleted_by {
             Some(other) if other != actor.user_id => {
