@@ -16,7 +16,7 @@ pub(crate) async fn run(tx: &mut Transaction<'static, Postgres>) -> Result<Vec<V
             detail: r.get("detail"),
         }));
     }
-    violations.extend(stored_names::check(&mut Conn::Postgres(&mut **tx)).await?);
+    violations.extend(stored_names::check(&mut Conn::Postgres(tx)).await?);
     Ok(violations)
 }
 

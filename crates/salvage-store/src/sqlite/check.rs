@@ -16,7 +16,7 @@ pub(crate) async fn run(tx: &mut Transaction<'static, Sqlite>) -> Result<Vec<Vio
             detail: r.get("detail"),
         }));
     }
-    violations.extend(stored_names::check(&mut Conn::Sqlite(&mut **tx)).await?);
+    violations.extend(stored_names::check(&mut Conn::Sqlite(tx)).await?);
     Ok(violations)
 }
 
