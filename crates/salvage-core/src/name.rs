@@ -92,6 +92,10 @@ pub fn is_format_character(c: char) -> bool {
 /// equivalent spellings. It is Unicode's canonical caseless matching (NFD, then full case
 /// folding) kept in NFC, the form names are stored in.
 pub fn key(name: &str) -> String {
+    // ASCII folds to its lower case and reads the same in every normalization form.
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
     let decomposed = DecomposingNormalizerBorrowed::new_nfd().normalize(name);
     let folded = CaseMapper::new().fold_string(&decomposed);
     nfc(&folded)

@@ -74,6 +74,16 @@ impl Conn<'_> {
         }
     }
 
+    /// The `n`-th parameter (from 1) of a statement: SQLite binds numbered `$n` parameters by
+    /// looking each one's number up by name, which is slow for the thousands of a batch, so
+    /// there they are plain `?`s in order.
+    fn parameter(&self, n: usize) -> String {
+        match self {
+            Conn::Sqlite(_) => "?".to_owned(),
+            Conn::Postgres(_) => format!("${n}"),
+        }
+    }
+
     async fn execute(&mut self, sql: &str) -> Result<u64> {
         on_either!(self, c => sqlx::query(sql).execute(&mut **c).await.map(|r| r.rows_affected()))
             .map_err(storage_error)

@@ -160,6 +160,9 @@ async fn opening_a_database_of_the_earlier_rules_renames_clashing_siblings_once(
     let bidi = w.doc(&w.admin, &folder, "placeholder-4", "5").await;
     let trashed = w.doc(&w.admin, &folder, "placeholder-5", "6").await;
     let record = w.repo.delete(&w.admin, trashed.id).await.unwrap();
+    // Two items whose stored keys both change, to the same new key.
+    let twin = w.doc(&w.admin, &folder, "placeholder-6", "7").await;
+    let later_twin = w.doc(&w.admin, &folder, "placeholder-7", "8").await;
     let old_style = [
         (strasse.id, "Straße.txt".to_owned()),
         (shouting.id, "STRASSE.txt".to_owned()),
@@ -167,6 +170,8 @@ async fn opening_a_database_of_the_earlier_rules_renames_clashing_siblings_once(
         (resume_nfd.id, "Re\u{301}sume\u{301}.pdf".to_owned()),
         (bidi.id, "invoice\u{202e}fdp.exe".to_owned()),
         (trashed.id, format!("{CAFE_NFD}.txt")),
+        (twin.id, format!("Maße {CAFE_NFC}")),
+        (later_twin.id, format!("MASSE {CAFE_NFD}")),
     ];
     let mut sql = w.sql().await;
     for (id, name) in &old_style {
@@ -196,6 +201,8 @@ async fn opening_a_database_of_the_earlier_rules_renames_clashing_siblings_once(
     assert_eq!(name_of(&w, resume_nfd.id).await, "R\u{e9}sum\u{e9}.pdf");
     assert_eq!(name_of(&w, resume.id).await, "résumé (2).pdf");
     assert_eq!(name_of(&w, bidi.id).await, "invoicefdp.exe");
+    assert_eq!(name_of(&w, twin.id).await, format!("Maße {CAFE_NFC}"));
+    assert_eq!(name_of(&w, later_twin.id).await, format!("MASSE {CAFE_NFC} (2)"));
     let record = w.repo.trash_record(&w.admin, record.id).await.unwrap();
     assert_eq!(record.name, format!("{CAFE_NFC}.txt"));
     assert_eq!(record.original_path, format!("/L/F/{CAFE_NFC}.txt"));
@@ -208,6 +215,7 @@ async fn opening_a_database_of_the_earlier_rules_renames_clashing_siblings_once(
         (shouting.id, "/L/F/STRASSE.txt", "/L/F/STRASSE (2).txt"),
         (cafe_nfd.id, "/L/F/café", "/L/F/café (2)"),
         (resume.id, "/L/F/résumé.pdf", "/L/F/résumé (2).pdf"),
+        (later_twin.id, "/L/F/MASSE café", "/L/F/MASSE café (2)"),
         (bidi.id, "/L/F/invoice\u{202e}fdp.exe", "/L/F/invoicefdp.exe"),
     ];
     let expected: Vec<_> = expected
