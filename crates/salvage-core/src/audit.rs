@@ -16,6 +16,8 @@ impl Repository {
         limit: u32,
     ) -> Result<Page<AuditEvent, i64>> {
         let mut filter = filter.clone();
+        // Compared with stored paths byte by byte: in their form (NFC).
+        filter.path_prefix = filter.path_prefix.as_deref().map(crate::name::nfc);
         if !actor.is_admin {
             match filter.actor_id {
                 Some(other) if other != actor.user_id => {

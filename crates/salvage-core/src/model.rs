@@ -366,6 +366,11 @@ pub enum AuditAction {
     AutoPurge,
     Empty,
     MoveToSystemBin,
+    /// An item got another name, in the same folder. The event's `name` is the new name,
+    /// `from_path` the item's path by names under the old name and `to_path` under the new one
+    /// (so the old name is the last segment of `from_path`). `actor_id` is `None` when salvage
+    /// renamed the item itself, as when stored names were brought under rule 13.
+    Rename,
 }
 
 impl AuditAction {
@@ -377,6 +382,7 @@ impl AuditAction {
             AuditAction::AutoPurge => "auto-purge",
             AuditAction::Empty => "empty",
             AuditAction::MoveToSystemBin => "move-to-system-bin",
+            AuditAction::Rename => "rename",
         }
     }
 
@@ -388,6 +394,7 @@ impl AuditAction {
             AuditAction::AutoPurge,
             AuditAction::Empty,
             AuditAction::MoveToSystemBin,
+            AuditAction::Rename,
         ]
         .into_iter()
         .find(|a| a.as_str() == s)

@@ -175,12 +175,12 @@ impl Repository {
     /// Creates a tenant with its own trash policy (a system administrator's task).
     pub async fn create_tenant_with(&self, actor: &Actor, name: &str, settings: TrashSettings) -> Result<Tenant> {
         self.require_system_admin(actor).await?;
-        name::validate(name)?;
+        let name = name::normalize(name)?;
         let mut tx = self.store.write().await?;
-        if tx.tenant_by_name(name).await?.is_some() {
-            return Err(Error::NameConflict(name.to_owned()));
+        if tx.tenant_by_name(&name).await?.is_some() {
+            return Err(Error::NameConflict(name));
         }
-        let tenant = tx.insert_tenant(name, settings, self.clock.now()).await?;
+        let tenant = tx.insert_tenant(&name, settings, self.clock.now()).await?;
         ensure_admin_group(tx.as_mut(), tenant.id).await?;
         tx.commit().await?;
         Ok(tenant)
@@ -211,7 +211,11 @@ impl Repository {
         if new.is_system_admin {
             self.require_system_admin(actor).await?;
         }
-        name::validate(&new.username)?;
+        let new = &NewUser {
+            username: name::normalize(&new.username)?,
+            email: name::nfc(&new.email),
+            ..new.clone()
+        };
         if new.password.len() < 8 {
             return Err(Error::InvalidInput("a password must have at least 8 characters".into()));
         }
@@ -238,7 +242,7 @@ impl Repository {
         self.require_system_admin(actor).await?;
         let mut tx = self.store.write().await?;
         let tenant = tx
-            .tenant_by_name(tenant)
+            .tenant_by_name(&name::nfc(tenant))
             .await?
             .ok_or_else(|| Error::not_found(format!("tenant {tenant:?}")))?;
         tx.user(user).await?.ok_or_else(|| Error::not_found("user"))?;
@@ -285,12 +289,12 @@ impl Repository {
 
     pub async fn create_group(&self, actor: &Actor, name: &str) -> Result<Group> {
         require_admin(actor)?;
-        name::validate(name)?;
+        let name = name::normalize(name)?;
         let mut tx = self.store.write().await?;
-        if tx.group_by_name(actor.tenant_id, name).await?.is_some() {
-            return Err(Error::NameConflict(name.to_owned()));
+        if tx.group_by_name(actor.tenant_id, &name).await?.is_some() {
+            return Err(Error::NameConflict(name));
         }
-        let group = tx.insert_group(actor.tenant_id, name, false).await?;
+        let group = tx.insert_group(actor.tenant_id, &name, false).await?;
         tx.commit().await?;
         Ok(group)
     }
@@ -329,7 +333,7 @@ impl Repository {
     pub async fn actor_by_name(&self, tenant: &str, username: &str) -> Result<Actor> {
         let mut tx = self.store.read().await?;
         let tenant = tx
-            .tenant_by_name(tenant)
+            .tenant_by_name(&name::nfc(tenant))
             .await?
             .ok_or_else(|| Error::not_found(format!("tenant {tenant:?}")))?;
         let user = tx
@@ -355,7 +359,12 @@ impl Repository {
         }
         let mut tx = self.store.write().await?;
         let tenant_id = match tenant {
-            Some(name) => tx.tenant_by_name(name).await?.ok_or(Error::AuthenticationFailed)?.id,
+            Some(name) => {
+                tx.tenant_by_name(&name::nfc(name))
+                    .await?
+                    .ok_or(Error::AuthenticationFailed)?
+                    .id
+            }
             None => {
                 tx.tenant_by_name(DEFAULT_TENANT)
                     .await?
@@ -525,7 +534,7 @@ impl Repository {
         kind: NodeKind,
         name: &str,
     ) -> Result<Node> {
-        name::validate(name)?;
+        let name = name::normalize(name)?;
         if let Some(parent) = parent {
             if !parent.kind.is_container() {
                 return Err(Error::InvalidTarget(format!(
@@ -540,14 +549,14 @@ impl Repository {
                 )));
             }
         }
-        self.check_name_free(tx, actor.tenant_id, parent.map(|p| p.id), name)
+        self.check_name_free(tx, actor.tenant_id, parent.map(|p| p.id), &name)
             .await?;
         let now = self.clock.now();
         tx.insert_node(&NewNode {
             tenant_id: actor.tenant_id,
             parent_id: parent.map(|p| p.id),
             kind,
-            name: name.to_owned(),
+            name,
             created_by: actor.user_id,
             created_at: now,
         })
@@ -584,7 +593,7 @@ impl Repository {
         name: &str,
         content: &mut (dyn AsyncRead + Unpin + Send),
     ) -> Result<(Node, Version)> {
-        name::validate(name)?;
+        let name = &name::normalize(name)?;
         self.check_upload_target(actor, parent, name).await?;
         let staged = self.blobs.stage(content).await?;
         match self.record_upload(actor, parent, name, &staged).await {
@@ -782,9 +791,8 @@ impl Repository {
         new_name: Option<&str>,
         new_parent: Option<NodeId>,
     ) -> Result<Node> {
-        if let Some(name) = new_name {
-            name::validate(name)?;
-        }
+        let new_name = new_name.map(name::normalize).transpose()?;
+        let new_name = new_name.as_deref();
         let mut tx = self.store.write().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
         let target = match new_parent {
@@ -938,17 +946,17 @@ impl Repository {
 
     pub async fn create_doc_type(&self, actor: &Actor, name: &str) -> Result<DocType> {
         require_admin(actor)?;
-        name::validate(name)?;
+        let name = name::normalize(name)?;
         let mut tx = self.store.write().await?;
         if tx
             .doc_types(actor.tenant_id)
             .await?
             .iter()
-            .any(|t| name::key(&t.name) == name::key(name))
+            .any(|t| name::key(&t.name) == name::key(&name))
         {
-            return Err(Error::NameConflict(name.to_owned()));
+            return Err(Error::NameConflict(name));
         }
-        let t = tx.insert_doc_type(actor.tenant_id, name).await?;
+        let t = tx.insert_doc_type(actor.tenant_id, &name).await?;
         tx.commit().await?;
         Ok(t)
     }
@@ -1057,17 +1065,13 @@ async fn ensure_admin_group(tx: &mut dyn StoreTx, tenant: TenantId) -> Result<Gr
     }
 }
 
-/// Splits `/Library/a/b` (or `\Library\a\b`, as infoRouter clients write it) into names.
+/// Splits `/Library/a/b` (or `\Library\a\b`, as infoRouter clients write it) into names, each
+/// checked and in NFC (`name::normalize`). Every face that reads a path splits it here.
 pub fn split_path(path: &str) -> Result<Vec<String>> {
-    let names: Vec<String> = path
-        .split(['/', '\\'])
+    path.split(['/', '\\'])
         .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
-    for n in &names {
-        name::validate(n)?;
-    }
-    Ok(names)
+        .map(name::normalize)
+        .collect()
 }
 
 pub(crate) async fn name_path(tx: &mut dyn StoreTx, tenant: TenantId, node: &Node) -> Result<String> {

@@ -31,7 +31,8 @@ pub struct TrashFilter {
     /// Original path (by names) equal to this or below it: `/Finance` matches `/Finance/a.pdf`
     /// but not `/Finance-old`.
     pub path_prefix: Option<String>,
-    /// Case-insensitive substring of the item name.
+    /// Substring of the item name, compared by name key (`name::key`): in any case and either
+    /// normalization form.
     pub name_contains: Option<String>,
     pub kind: Option<NodeKind>,
     pub min_size: Option<i64>,

@@ -112,7 +112,7 @@ pub(crate) fn record_in_sight<'a>(
     may_see_deleter(actor, record, policy) && marked.any(|m| scopes.can_see(m))
 }
 
-/// Narrows a trash filter to the deletions the caller may see. Asking for another deleter's
+/// Narrows a trash filter to the deletions the caller may see (and puts its path in NFC). Asking for another deleter's
 /// items where the policy shows only one's own is refused outright (the filter itself is
 /// wrong, and says nothing about any item).
 pub(crate) async fn visible_trash_filter(
@@ -122,6 +122,9 @@ pub(crate) async fn visible_trash_filter(
     policy: RestorePolicy,
 ) -> Result<TrashFilter> {
     let mut filter = filter.clone();
+    // Its path prefix is compared with stored paths byte by byte, so it is brought to their
+    // form (NFC) here, once for every face.
+    filter.path_prefix = filter.path_prefix.as_deref().map(crate::name::nfc);
     if !sees_every_deleter(actor, policy) {
         match filter.deleted_by {
             Some(other) if other != actor.user_id => {

@@ -9,6 +9,7 @@ mod query;
 mod rows;
 mod sets;
 pub mod sqlite;
+mod stored_names;
 #[doc(hidden)]
 pub mod testing;
 pub mod transfer;

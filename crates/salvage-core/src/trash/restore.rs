@@ -578,7 +578,7 @@ async fn free_name(
         OnConflict::Rename => {
             for n in 1..=10_000 {
                 let candidate = name::restored_candidate(&node.name, n);
-                name::validate(&candidate)?;
+                let candidate = name::normalize(&candidate)?;
                 if !name_taken(tx, tenant, parent, &candidate, node.id).await? {
                     return Ok(Some(candidate));
                 }

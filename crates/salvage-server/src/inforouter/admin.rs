@@ -164,7 +164,7 @@ async fn get_current_user(state: &AppState, actor: &Actor) -> Node {
 /// member's.
 async fn get_user(state: &AppState, actor: &Actor, name: &str) -> Node {
     let name = name.trim();
-    let user = if name.is_empty() || name.eq_ignore_ascii_case(&actor.username) {
+    let user = if name.is_empty() || salvage_core::name::same(name, &actor.username) {
         state.repo.user_of(actor).await
     } else if actor.is_admin {
         state.repo.find_user(actor, name).await
@@ -350,6 +350,8 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
                 AuditAction::Restore => "RESTORE",
                 AuditAction::Purge | AuditAction::AutoPurge => "PURGE",
                 AuditAction::Empty | AuditAction::MoveToSystemBin => "RECYCLE EMPTIED",
+                // Not a recycle-bin transition: the delete log leaves it out.
+                AuditAction::Rename => continue,
             };
             let path = if e.action == AuditAction::Restore {
                 &e.to_path

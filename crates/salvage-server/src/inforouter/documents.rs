@@ -242,7 +242,7 @@ pub(super) async fn file_param(call: &Call, name: &str) -> Option<Vec<u8>> {
 /// The existing folder and the document name of an upload path (`\Library\folder\name.ext`).
 pub(super) async fn upload_folder(state: &AppState, actor: &Actor, path: &str) -> Result<(Item, String), Node> {
     let not_found = || Node::failure("root", FOLDER_NOT_FOUND, 4041);
-    let names = segments(path);
+    let names = segments(path).map_err(|e| upload_error(&e))?;
     let Some((name, folder)) = names.split_last() else {
         return Err(not_found());
     };
@@ -250,7 +250,7 @@ pub(super) async fn upload_folder(state: &AppState, actor: &Actor, path: &str) -
         return Err(not_found());
     }
     match folder_at(state, actor, &folder.join("/")).await {
-        Some(parent) => Ok((parent, (*name).to_owned())),
+        Some(parent) => Ok((parent, name.clone())),
         None => Err(not_found()),
     }
 }
@@ -269,13 +269,18 @@ pub(super) async fn store_upload(
             .attr("success", "true")
             .attr("DocumentId", doc.id.to_string())
             .attr("VersionId", (version.number * 1_000_000).to_string()),
-        Err(Error::NotFound(_)) | Err(Error::InvalidTarget(_)) => Node::failure("root", FOLDER_NOT_FOUND, 4041),
-        Err(Error::PermissionDenied(_)) => Node::failure("root", "Access denied", 4030),
-        Err(Error::NameConflict(n)) => Node::failure("root", &conflict(&n), 4090),
-        Err(Error::InvalidName { name, .. }) => {
-            Node::failure("root", &format!("Invalid document name: \"{name}\""), 4000)
-        }
-        Err(e) => system_error("root", &e),
+        Err(e) => upload_error(&e),
+    }
+}
+
+/// The documented failure of an upload.
+fn upload_error(e: &Error) -> Node {
+    match e {
+        Error::NotFound(_) | Error::InvalidTarget(_) => Node::failure("root", FOLDER_NOT_FOUND, 4041),
+        Error::PermissionDenied(_) => Node::failure("root", "Access denied", 4030),
+        Error::NameConflict(n) => Node::failure("root", &conflict(n), 4090),
+        Error::InvalidName { name, .. } => Node::failure("root", &format!("Invalid document name: \"{name}\""), 4000),
+        e => system_error("root", e),
     }
 }
 
@@ -429,7 +434,7 @@ async fn get_publishing_requirements(state: &AppState, call: &Call) -> Node {
     };
     let name = call.param("domainname").trim();
     let library = match folder_at(state, &actor, name).await {
-        Some(l) if !name.is_empty() && segments(name).len() == 1 => l,
+        Some(l) if segments(name).is_ok_and(|names| names.len() == 1) => l,
         _ => return Node::failure("root", "Domain not found.", 4041),
     };
     let mut requirements = Node::new("PublishingRequirements");

@@ -108,12 +108,14 @@ async fn create_folder(state: &AppState, call: &Call) -> Node {
         Ok(a) => a,
         Err(n) => return n,
     };
-    let path = call.param("Path");
-    let names = segments(path);
+    let names = match segments(call.param("Path")) {
+        Ok(names) => names,
+        Err(e) => return create_error(&e),
+    };
     if names.len() < 2 {
         return bare_failure(ROOT_LEVEL, 4030);
     }
-    if folder_at(state, &actor, names[0]).await.is_none() {
+    if folder_at(state, &actor, &names[0]).await.is_none() {
         return bare_failure(&format!("{FOLDER_NOT_FOUND}."), 4041);
     }
     match state.repo.ensure_folder_path(&actor, &names.join("/")).await {
@@ -130,7 +132,7 @@ async fn create_folder1(state: &AppState, call: &Call) -> Node {
         Err(n) => return n,
     };
     let parent_path = call.param("ParentFolderPath");
-    if segments(parent_path).is_empty() {
+    if segments(parent_path).is_ok_and(|names| names.is_empty()) {
         return bare_failure(ROOT_LEVEL, 4030);
     }
     let Some(parent) = folder_at(state, &actor, parent_path).await else {

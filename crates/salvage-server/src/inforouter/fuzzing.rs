@@ -92,7 +92,13 @@ pub fn path_texts(text: &str) {
     let _ = short_id(text);
     let names = segments(text);
     assert_eq!(segments(&backslashed(text)), names, "path {text:?}");
-    assert_eq!(segments(&format!("/{}", names.join("/"))), names, "path {text:?}");
+    if let Ok(names) = &names {
+        assert_eq!(
+            segments(&format!("/{}", names.join("/"))).as_ref(),
+            Ok(names),
+            "path {text:?}"
+        );
+    }
 }
 
 /// A reply that quotes client text, in the call's binding, is well-formed XML that says the same.

@@ -10,6 +10,7 @@ use crate::soap::{read_document, Element};
 use crate::state::AppState;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_core::model::Actor;
+use salvage_core::name;
 use salvage_core::Error;
 
 pub const OPERATIONS: &[Operation] = &[
@@ -158,11 +159,11 @@ impl Names {
     }
 
     fn group_id(&self, name: &str) -> Option<i64> {
-        self.groups.iter().find(|g| g.1.eq_ignore_ascii_case(name)).map(|g| g.0)
+        self.groups.iter().find(|g| name::same(&g.1, name)).map(|g| g.0)
     }
 
     fn user_id(&self, name: &str) -> Option<i64> {
-        self.users.iter().find(|u| u.1.eq_ignore_ascii_case(name)).map(|u| u.0)
+        self.users.iter().find(|u| name::same(&u.1, name)).map(|u| u.0)
     }
 }
 

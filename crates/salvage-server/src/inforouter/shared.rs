@@ -39,9 +39,10 @@ pub(super) async fn actor(state: &AppState, call: &Call, fail: impl Fn(&str, u16
     }
 }
 
-/// The names of a path, `/A/b` or `\A\b`.
-pub(super) fn segments(path: &str) -> Vec<&str> {
-    path.split(['/', '\\']).filter(|s| !s.is_empty()).collect()
+/// The names of a path, `/A/b` or `\A\b`, each checked and in NFC: the core's `split_path`, so
+/// a path names here exactly what it names everywhere else.
+pub(super) fn segments(path: &str) -> Result<Vec<String>, Error> {
+    salvage_core::split_path(path)
 }
 
 /// `/Finance/Reports` → `\Finance\Reports`.
@@ -191,7 +192,9 @@ mod tests {
 
     #[test]
     fn paths_split_on_either_slash() {
-        assert_eq!(segments("\\A\\b/c/"), vec!["A", "b", "c"]);
+        assert_eq!(segments("\\A\\b/c/").unwrap(), vec!["A", "b", "c"]);
+        assert_eq!(segments("/Caf\u{65}\u{301}").unwrap(), vec!["Caf\u{e9}"]);
+        assert!(matches!(segments("/A/b\u{202e}c"), Err(Error::InvalidName { .. })));
         assert_eq!(backslashed("/A/b"), "\\A\\b");
     }
 }

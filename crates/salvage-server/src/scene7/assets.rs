@@ -12,6 +12,7 @@ use super::tree::{self, Folder, Placed, MAX_ITEMS};
 use super::xml::{boolean, date_time, Out, Params};
 use super::{Call, Operation};
 use salvage_core::model::{Node, NodeKind, Stage};
+use salvage_core::name::key;
 use salvage_core::trash::ItemState;
 use salvage_core::Error;
 use std::cmp::Ordering;
@@ -217,12 +218,13 @@ struct NameCondition {
 
 impl NameCondition {
     fn matches(&self, asset: &Asset) -> bool {
+        // Names are compared as everywhere else: by name key (any case, either normalization).
         let subject = if self.file_name {
-            asset.node.name.to_lowercase()
+            key(&asset.node.name)
         } else {
-            asset.name().to_lowercase()
+            key(asset.name())
         };
-        let v = self.value.to_lowercase();
+        let v = key(&self.value);
         match self.op.as_str() {
             "Equals" => subject == v,
             "NotEquals" => subject != v,
@@ -439,7 +441,7 @@ impl Sort {
             "Modified" => a.node.modified_at.cmp(&b.node.modified_at),
             "AssetType" => a.asset_type().cmp(b.asset_type()),
             "FileSize" => a.node.size.cmp(&b.node.size),
-            _ => a.name().to_lowercase().cmp(&b.name().to_lowercase()),
+            _ => key(a.name()).cmp(&key(b.name())),
         };
         let order = order.then(a.node.id.cmp(&b.node.id));
         if self.descending {
@@ -487,20 +489,12 @@ async fn get_assets(call: &Call<'_>) -> Result<Out, Fault> {
 /// assets whose name (or file name) is one of the names, without regard to case.
 async fn get_assets_by_name(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
-    let names: Vec<String> = call
-        .params
-        .required_items("nameArray")?
-        .into_iter()
-        .map(str::to_lowercase)
-        .collect();
+    let names: Vec<String> = call.params.required_items("nameArray")?.into_iter().map(key).collect();
     let types = TypeFilter::read(&call.params);
     let items: Vec<Out> = all_live_assets(call, &company)
         .await?
         .into_iter()
-        .filter(|a| {
-            types.accepts(a)
-                && (names.contains(&a.name().to_lowercase()) || names.contains(&a.node.name.to_lowercase()))
-        })
+        .filter(|a| types.accepts(a) && (names.contains(&key(a.name())) || names.contains(&key(&a.node.name))))
         .map(|a| a.render(company.name()))
         .collect();
     Ok(call.reply().with(Out::array("assetArray", items)))
@@ -587,7 +581,7 @@ async fn rename_asset(call: &Call<'_>) -> Result<Out, Fault> {
         }
     }
     let ext = extension(&node.name);
-    let file_name = if ext.is_empty() || new_name.to_lowercase().ends_with(&ext.to_lowercase()) {
+    let file_name = if ext.is_empty() || key(new_name).ends_with(&key(ext)) {
         new_name.to_owned()
     } else {
         format!("{new_name}{ext}")

@@ -6,6 +6,7 @@ use super::handles;
 use super::xml::{boolean, Out};
 use super::{Call, Operation};
 use salvage_core::model::{RestorePolicy, Role, Tenant, TrashSettings, User};
+use salvage_core::name;
 use salvage_core::Error;
 
 pub const OPERATIONS: &[Operation] = &[
@@ -105,7 +106,7 @@ async fn named_user(call: &Call<'_>, handle: Option<&str>, email: Option<&str>) 
     let is_me = wanted_id.is_none_or(|id| id == me.id)
         && login
             .as_deref()
-            .is_none_or(|l| l.eq_ignore_ascii_case(&me.email) || l.eq_ignore_ascii_case(&me.username));
+            .is_none_or(|l| name::same(l, &me.email) || name::same(l, &me.username));
     if is_me {
         return Ok(me.clone());
     }

@@ -164,21 +164,23 @@ fn nest(
 }
 
 /// The names below the company root of a `folderPath` as createFolder takes it: `/SpinSets`,
-/// `SpinSets` and `Company/SpinSets/` all name the same folder.
-pub(super) fn relative_names(company: &str, path: &str) -> Vec<String> {
-    let path = path.trim().trim_start_matches("f|");
+/// `SpinSets` and `Company/SpinSets/` all name the same folder. The company is matched in NFC,
+/// the form names are stored in; the names come from the core's `split_path`, which refuses a
+/// name no item may have.
+pub(super) fn relative_names(company: &str, path: &str) -> Result<Vec<String>, Error> {
+    let path = salvage_core::name::nfc(path.trim().trim_start_matches("f|"));
     let path = match path.strip_prefix(company) {
         Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
-        _ => path,
+        _ => &path,
     };
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    salvage_core::split_path(path)
 }
 
 /// createFolder(companyHandle, folderPath): creates the folder (and any missing parents).
 async fn create_folder(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let path = call.params.required("folderPath")?;
-    let names = relative_names(company.name(), path);
+    let names = relative_names(company.name(), path).map_err(|e| Fault::from_core(&e, "folder path"))?;
     if names.is_empty() {
         return Err(Fault::invalid("folderPath", "the company root folder already exists"));
     }
@@ -272,11 +274,18 @@ mod tests {
     #[test]
     fn create_folder_paths_are_below_the_company_root() {
         for p in ["/SpinSets", "SpinSets", "Acme/SpinSets/", "f|Acme/SpinSets/"] {
-            assert_eq!(relative_names("Acme", p), vec!["SpinSets".to_owned()], "{p}");
+            assert_eq!(relative_names("Acme", p), Ok(vec!["SpinSets".to_owned()]), "{p}");
         }
         assert_eq!(
             relative_names("Acme", "/AcmeX/a"),
-            vec!["AcmeX".to_owned(), "a".to_owned()]
+            Ok(vec!["AcmeX".to_owned(), "a".to_owned()])
+        );
+        assert_eq!(
+            relative_names("Caf\u{e9}", "Cafe\u{301}/Spin\u{202e}Sets"),
+            Err(Error::InvalidName {
+                name: "Spin\u{202e}Sets".to_owned(),
+                rule: salvage_core::name::FORMAT_CHARACTER_RULE,
+            })
         );
     }
 }

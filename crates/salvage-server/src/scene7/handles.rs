@@ -12,6 +12,7 @@
 //! which is its path (as in IPS, a move or rename changes it).
 
 use salvage_core::model::{NodeId, TenantId, UserId};
+use salvage_core::{name, split_path};
 
 pub fn company(id: TenantId) -> String {
     format!("c|{id}")
@@ -62,15 +63,17 @@ pub fn parse_user(handle: &str) -> Option<UserId> {
 }
 
 /// The folder names below the company root that a folder handle (or plain path) names, or
-/// `None` when it is not below this company's root: another company's folders are unknown.
+/// `None` when it is not below this company's root (another company's folders are unknown) or
+/// names no folder a name could have. The company is matched in NFC, the form names are stored
+/// in, and the names come from the core's `split_path`, checked and in NFC.
 pub fn parse_folder(handle: &str, company: &str) -> Option<Vec<String>> {
     let h = handle.trim();
-    let path = h.strip_prefix("f|").unwrap_or(h);
+    let path = name::nfc(h.strip_prefix("f|").unwrap_or(h));
     let rest = path.strip_prefix(company)?;
     if !(rest.is_empty() || rest.starts_with('/')) {
         return None;
     }
-    Some(rest.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+    split_path(rest).ok()
 }
 
 #[cfg(test)]
@@ -95,5 +98,11 @@ mod tests {
         assert_eq!(parse_folder("f|Acme/", "Acme"), Some(vec![]));
         assert_eq!(parse_folder("f|AcmeOther/x/", "Acme"), None);
         assert_eq!(parse_folder("f|Other/x/", "Acme"), None);
+        // Decomposed (NFD) company and folder names name the stored NFC ones.
+        assert_eq!(
+            parse_folder("f|Cafe\u{301}/Me\u{301}nu/", "Caf\u{e9}"),
+            Some(vec!["M\u{e9}nu".to_owned()])
+        );
+        assert_eq!(parse_folder("f|Acme/a\u{202e}b/", "Acme"), None);
     }
 }

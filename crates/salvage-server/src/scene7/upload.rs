@@ -225,7 +225,8 @@ async fn open(state: &AppState, job: &Job) -> Result<(Company, String, Vec<Strin
     )
     .await?;
     let handle = job_handle(&company, &params, state.repo.clock().now())?;
-    let folder = super::folders::relative_names(company.name(), params.optional("destFolder").unwrap_or_default());
+    let folder = super::folders::relative_names(company.name(), params.optional("destFolder").unwrap_or_default())
+        .map_err(|e| Fault::from_core(&e, "destFolder"))?;
     if folder.is_empty() {
         return Err(Fault::invalid(
             "destFolder",

@@ -16,13 +16,14 @@ use serde::Deserialize;
 const PAGE_SIZE: u32 = 100;
 
 /// Every audit action with the words the page uses for it.
-const ACTIONS: [(&str, &str); 6] = [
+const ACTIONS: [(&str, &str); 7] = [
     ("recycle", "Deleted"),
     ("restore", "Restored"),
     ("purge", "Purged"),
     ("auto-purge", "Purged by retention"),
     ("empty", "Bin emptied"),
     ("move-to-system-bin", "Moved to the system bin"),
+    ("rename", "Renamed"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -57,7 +58,7 @@ impl AuditQuery {
             name => Some(
                 members
                     .iter()
-                    .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                    .find(|(_, n)| salvage_core::name::same(n, name))
                     .map(|(id, _)| *id)
                     .ok_or_else(|| format!("There is no user named \"{name}\"."))?,
             ),

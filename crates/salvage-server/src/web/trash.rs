@@ -65,7 +65,7 @@ impl TrashQuery {
                     .member_names(&viewer.actor)
                     .await
                     .map_err(|e| e.to_string())?;
-                let found = members.iter().find(|(_, n)| n.eq_ignore_ascii_case(name));
+                let found = members.iter().find(|(_, n)| salvage_core::name::same(n, name));
                 Some(
                     found
                         .map(|(id, _)| *id)

@@ -10,6 +10,7 @@ mod inforouter_admin;
 mod inforouter_documents;
 mod inforouter_folders;
 mod inforouter_security;
+mod names;
 mod scene7;
 mod scene7_trash;
 mod security;

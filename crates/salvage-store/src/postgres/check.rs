@@ -2,6 +2,7 @@
 
 use crate::checks::CHECKS;
 use crate::query::storage_error;
+use crate::stored_names::{self, Conn};
 use salvage_core::store::Violation;
 use salvage_core::Result;
 use sqlx::{Postgres, Row, Transaction};
@@ -15,6 +16,7 @@ pub(crate) async fn run(tx: &mut Transaction<'static, Postgres>) -> Result<Vec<V
             detail: r.get("detail"),
         }));
     }
+    violations.extend(stored_names::check(&mut Conn::Postgres(tx)).await?);
     Ok(violations)
 }
 

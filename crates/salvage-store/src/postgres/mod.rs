@@ -25,7 +25,10 @@ mod check;
 mod plans;
 mod tx;
 
+pub(crate) use tx::PARENT_KEY;
+
 use crate::query::storage_error;
+use crate::stored_names::{self, Conn};
 use async_trait::async_trait;
 use salvage_core::store::{Store, StoreTx};
 use salvage_core::{Error, Result};
@@ -74,6 +77,12 @@ impl PgStore {
             .run(&writer)
             .await
             .map_err(|e| Error::Storage(format!("cannot migrate the database: {e}")))?;
+        // Under the writer lock, so of several servers starting at once one migrates the names
+        // and the others find it done.
+        let mut tx = writer.begin().await.map_err(storage_error)?;
+        take_writer_lock(&mut tx).await?;
+        stored_names::bring_under_rule_13(&mut Conn::Postgres(&mut tx)).await?;
+        tx.commit().await.map_err(storage_error)?;
         let reader = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(30))

@@ -2,6 +2,7 @@
 
 use crate::checks::CHECKS;
 use crate::query::storage_error;
+use crate::stored_names::{self, Conn};
 use salvage_core::store::Violation;
 use salvage_core::Result;
 use sqlx::{Row, Sqlite, Transaction};
@@ -15,6 +16,7 @@ pub(crate) async fn run(tx: &mut Transaction<'static, Sqlite>) -> Result<Vec<Vio
             detail: r.get("detail"),
         }));
     }
+    violations.extend(stored_names::check(&mut Conn::Sqlite(tx)).await?);
     Ok(violations)
 }
 

@@ -14,7 +14,10 @@ mod name_index;
 mod plans;
 mod tx;
 
+pub(crate) use tx::PARENT_KEY;
+
 use crate::query::storage_error;
+use crate::stored_names::{self, Conn};
 use async_trait::async_trait;
 use checkpoint::{Checkpointer, Policy, WriterValve};
 use salvage_core::store::{Store, StoreTx};
@@ -88,6 +91,9 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| Error::Storage(format!("cannot migrate the database: {e}")))?;
+        let mut tx = writer.begin_with("BEGIN IMMEDIATE").await.map_err(storage_error)?;
+        stored_names::bring_under_rule_13(&mut Conn::Sqlite(&mut tx)).await?;
+        tx.commit().await.map_err(storage_error)?;
         let wal = {
             let mut conn = writer.acquire().await.map_err(storage_error)?;
             checkpoint::wal_file(&mut conn).await.map_err(storage_error)?

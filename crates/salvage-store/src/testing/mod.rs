@@ -4,6 +4,7 @@
 //! dropped when its guard is dropped — also when the test using it panics.
 
 pub mod bulk;
+pub mod legacy;
 
 use sqlx::{Connection, PgConnection};
 use std::hash::{BuildHasher, RandomState};

@@ -5,6 +5,7 @@
 //! binary that runs them on PostgreSQL. `support::world` opens the backend named here.
 
 mod name_search;
+mod names;
 mod sorting;
 mod state_machine;
 mod support;

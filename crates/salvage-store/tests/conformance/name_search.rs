@@ -1,9 +1,10 @@
 //! The trash name search: `name_contains` takes exactly the records whose name holds the text,
-//! whatever the case, with `%`, `_` and quotes taken literally, for texts too short for a
+//! compared by name key (any case under full case folding, either normalization form), with `%`, `_` and quotes taken literally, for texts too short for a
 //! trigram index as for longer ones — and forgets a record once it leaves the bin.
 
 use crate::support::*;
 use salvage_core::model::*;
+use salvage_core::name::key;
 use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{OnConflict, RestoreOptions};
 use std::collections::BTreeSet;
@@ -24,11 +25,12 @@ async fn search(w: &World, actor: &Actor, text: &str) -> (BTreeSet<String>, i64)
     (names, count)
 }
 
-/// The records of `w.admin`'s bin a search for `text` must give, worked out here.
+/// The records of `w.admin`'s bin a search for `text` must give, worked out here: those whose
+/// name's key holds the text's key.
 fn expected(all: &[TrashRecord], text: &str) -> BTreeSet<String> {
-    let text = text.to_lowercase();
+    let text = key(text);
     all.iter()
-        .filter(|r| r.name.to_lowercase().contains(&text))
+        .filter(|r| key(&r.name).contains(&text))
         .map(|r| r.name.clone())
         .collect()
 }
@@ -189,7 +191,7 @@ async fn a_name_search_forgets_records_that_leave_the_bin() {
     ] {
         let want: BTreeSet<_> = left
             .iter()
-            .filter(|n| n.to_lowercase().contains(&text.to_lowercase()))
+            .filter(|n| key(n).contains(&key(text)))
             .map(|n| n.to_string())
             .collect();
         let count = want.len() as i64;

@@ -6,6 +6,7 @@
 //! unless `SALVAGE_REQUIRE_POSTGRES=1`, which makes that a failure (CI sets it).
 
 mod name_search;
+mod names;
 mod sorting;
 mod state_machine;
 mod support;

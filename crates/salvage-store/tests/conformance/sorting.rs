@@ -6,6 +6,7 @@
 use crate::support::*;
 use chrono::Duration;
 use salvage_core::model::*;
+use salvage_core::name::key;
 use salvage_core::store::{ChildCursor, ChildOrder, ChildSort, TrashCursor, TrashFilter, TrashOrder, TrashSort};
 use salvage_core::Error;
 use std::cmp::Ordering;
@@ -39,7 +40,7 @@ type Wanted<'a> = Box<dyn Fn(&TrashRecord) -> bool + 'a>;
 fn trash_order(sort: TrashSort, a: &TrashRecord, b: &TrashRecord) -> Ordering {
     let by_key = match sort.by {
         TrashOrder::DeletedAt => a.deleted_at.cmp(&b.deleted_at),
-        TrashOrder::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        TrashOrder::Name => key(&a.name).cmp(&key(&b.name)),
         TrashOrder::Size => a.total_size.cmp(&b.total_size),
     };
     let ascending = by_key.then(a.id.cmp(&b.id));
@@ -204,10 +205,10 @@ async fn child_pages(w: &World, parent: &Node, sort: ChildSort, limit: u32) -> V
 fn child_order(sort: ChildSort, a: &Node, b: &Node) -> Ordering {
     let rank = |n: &Node| (n.kind == NodeKind::Document) as u8;
     let by_key = match sort.by {
-        ChildOrder::Name => a.name.to_lowercase().cmp(&b.name.to_lowercase()),
+        ChildOrder::Name => key(&a.name).cmp(&key(&b.name)),
         ChildOrder::Modified => a.modified_at.cmp(&b.modified_at),
         ChildOrder::Size => a.size.cmp(&b.size),
-        ChildOrder::Type => (rank(a), a.name.to_lowercase()).cmp(&(rank(b), b.name.to_lowercase())),
+        ChildOrder::Type => (rank(a), key(&a.name)).cmp(&(rank(b), key(&b.name))),
     };
     let ascending = by_key.then(a.id.cmp(&b.id));
     if sort.descending {

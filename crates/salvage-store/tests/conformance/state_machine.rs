@@ -462,7 +462,7 @@ struct Model {
 }
 
 fn key(name: &str) -> String {
-    name.to_lowercase()
+    salvage_core::name::key(name)
 }
 
 fn valid_name(name: &str) -> Res<()> {
@@ -472,6 +472,7 @@ fn valid_name(name: &str) -> Res<()> {
         || name.contains('/')
         || name.contains('\\')
         || name.chars().any(char::is_control)
+        || name.chars().any(salvage_core::name::is_format_character)
         || name.len() > 255
         || name.trim() != name;
     if bad {

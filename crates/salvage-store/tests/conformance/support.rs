@@ -9,8 +9,9 @@ use salvage_core::store::Store;
 use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{Outcome, RestoreOptions, TrashItem};
 use salvage_core::{Config, Repository};
+use salvage_store::testing::bulk::Sql;
 use salvage_store::testing::ScratchDatabase;
-use salvage_store::{PgStore, SqliteStore};
+use salvage_store::{Database, PgStore, SqliteStore};
 use std::sync::Arc;
 use tempfile::TempDir;
 
@@ -19,6 +20,10 @@ pub struct World {
     pub clock: Arc<ManualClock>,
     pub admin: Actor,
     pub dir: TempDir,
+    /// The open store behind `repo`.
+    database: Database,
+    /// The repository settings, kept for `reopen`.
+    config: Config,
     /// The PostgreSQL database of this world, held to be dropped with it.
     _database: Option<ScratchDatabase>,
 }
@@ -56,27 +61,19 @@ pub async fn world() -> World {
 /// `world` with the repository settings `config`.
 pub async fn world_with(config: Config) -> World {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (store, database): (Arc<dyn Store>, _) = match crate::BACKEND {
-        Backend::Sqlite => {
-            let store = SqliteStore::open(&dir.path().join("salvage.db"))
-                .await
-                .expect("open store");
-            (Arc::new(store), None)
-        }
+    let scratch = match crate::BACKEND {
+        Backend::Sqlite => None,
         Backend::Postgres => {
             let Some(database) = ScratchDatabase::for_test().await else {
                 // Nothing in this binary can run without PostgreSQL; the reason is printed.
                 std::process::exit(0)
             };
-            let store = PgStore::connect(&database.url).await.expect("open store");
-            (Arc::new(store), Some(database))
+            Some(database)
         }
     };
-    let blobs = LocalBlobStore::open(dir.path().join("blobs"))
-        .await
-        .expect("open blobs");
+    let database = open(&dir, scratch.as_ref()).await;
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()));
-    let repo = Repository::new(store, Arc::new(blobs), clock.clone(), config);
+    let repo = repository(&dir, &database, &clock, config.clone()).await;
     repo.init(Some("admin-password")).await.expect("init");
     let admin = repo.actor_by_name("default", "admin").await.expect("admin actor");
     World {
@@ -84,11 +81,51 @@ pub async fn world_with(config: Config) -> World {
         clock,
         admin,
         dir,
-        _database: database,
+        database,
+        config,
+        _database: scratch,
     }
 }
 
+/// Opens the world's database: a SQLite file in `dir`, or the scratch PostgreSQL database.
+async fn open(dir: &TempDir, scratch: Option<&ScratchDatabase>) -> Database {
+    match scratch {
+        None => Database::Sqlite(
+            SqliteStore::open(&dir.path().join("salvage.db"))
+                .await
+                .expect("open store"),
+        ),
+        Some(scratch) => Database::Postgres(PgStore::connect(&scratch.url).await.expect("open store")),
+    }
+}
+
+async fn repository(dir: &TempDir, database: &Database, clock: &Arc<ManualClock>, config: Config) -> Repository {
+    let store: Arc<dyn Store> = database.store();
+    let blobs = LocalBlobStore::open(dir.path().join("blobs"))
+        .await
+        .expect("open blobs");
+    Repository::new(store, Arc::new(blobs), clock.clone(), config)
+}
+
 impl World {
+    /// A plain connection to the world's database, for writing rows as an older version of
+    /// salvage left them.
+    pub async fn sql(&self) -> Sql {
+        match &self._database {
+            None => Sql::open_sqlite(&self.dir.path().join("salvage.db")).await,
+            Some(scratch) => Sql::open_postgres(&scratch.url).await,
+        }
+        .expect("connect for raw SQL")
+    }
+
+    /// Closes the store and opens the database again, as a restarted server does (the store
+    /// runs any data migration the database still needs).
+    pub async fn reopen(&mut self) {
+        self.database.close().await;
+        self.database = open(&self.dir, self._database.as_ref()).await;
+        self.repo = repository(&self.dir, &self.database, &self.clock, self.config.clone()).await;
+    }
+
     pub async fn user(&self, name: &str, role: Role) -> Actor {
         let new = NewUser {
             username: name.into(),

@@ -111,7 +111,7 @@ async fn trash_filter(repo: &Repository, actor: &Actor, args: &FilterArgs) -> Re
     let now = repo.clock().now();
     let deleted_by = match &args.deleted_by {
         None => None,
-        Some(name) if name.eq_ignore_ascii_case(&actor.username) => Some(actor.user_id),
+        Some(name) if salvage_core::name::same(name, &actor.username) => Some(actor.user_id),
         Some(name) => Some(repo.find_user(actor, name).await?.id),
     };
     Ok(TrashFilter {
