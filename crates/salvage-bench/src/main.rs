@@ -31,6 +31,9 @@ enum Scenario {
     /// Peak memory of a server process under maximal unauthenticated bodies (SQLite only: the
     /// database plays no part).
     Memory,
+    /// What an attack on one account from many addresses costs its owner, and the bound on the
+    /// login counters a flood of made-up names leaves.
+    Lockout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,6 +102,7 @@ impl Plan {
                 Scenario::Bin,
                 Scenario::Throughput,
                 Scenario::Memory,
+                Scenario::Lockout,
             ]
         } else {
             args.scenarios.clone()
@@ -134,7 +138,7 @@ impl Plan {
             .map(|s| match s {
                 Scenario::Subtree | Scenario::Bin => self.sizes.len(),
                 Scenario::Batch => self.batches.len(),
-                Scenario::Throughput | Scenario::Memory => 1,
+                Scenario::Throughput | Scenario::Memory | Scenario::Lockout => 1,
             })
             .sum::<usize>() as u64
     }
@@ -220,6 +224,11 @@ async fn run(
             progress.inc(1);
         }
         Scenario::Memory => progress.inc(1),
+        Scenario::Lockout => {
+            step("lockout".into());
+            scenarios::lockout::run(report, backend, plan.smoke).await?;
+            progress.inc(1);
+        }
     }
     Ok(())
 }

@@ -95,6 +95,9 @@ pub fn target(scenario: &str, figure: &str) -> Option<Target> {
         (s, "clients_32.ops_per_s") if s.starts_with("throughput_") => at_least(2000.0, "ops/s"),
         (s, "clients_32.p99") if s.starts_with("throughput_") => at_most(50.0, "ms"),
         ("memory", f) if f.ends_with(".peak_over_idle") => at_most(128.0, "MiB"),
+        ("lockout", "owner_sign_in.max") => at_most(3500.0, "ms"),
+        ("lockout", "owner_sign_in.refused") => at_most(0.0, "refusals"),
+        ("lockout", "flood.counter_rows") => at_most(100_000.0, "rows"),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod bin;
+pub mod lockout;
 pub mod memory;
 pub mod subtree;
 pub mod throughput;
