@@ -10,6 +10,7 @@ pub mod clock;
 pub mod error;
 pub mod model;
 pub mod name;
+pub mod params;
 mod repository;
 pub mod sort;
 pub mod store;

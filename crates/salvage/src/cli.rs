@@ -209,13 +209,13 @@ pub enum TrashCommand {
 
 #[derive(Debug, Args, Default)]
 pub struct FilterArgs {
-    /// Only items deleted by this user.
+    /// Only items deleted by this user: a user name, an e-mail address or a user id.
     #[arg(long, value_name = "USER")]
     pub deleted_by: Option<String>,
     /// Deleted at or after: RFC 3339, `YYYY-MM-DD[ HH:MM[:SS]]` (UTC), `HH:MM` today, or an age like `2h`, `3d`.
     #[arg(long, value_name = "TIME")]
     pub since: Option<String>,
-    /// Deleted at or before (same forms as --since).
+    /// Deleted at or before (same forms as --since; a date alone means up to its end).
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
     /// Only items whose original path is this folder or below it.

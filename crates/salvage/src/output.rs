@@ -1,8 +1,8 @@
-//! Shared presentation: sizes, times, the time forms accepted on the command line, and JSON
-//! arrays printed item by item so that long listings stream.
+//! Shared presentation: sizes, times, and JSON arrays printed item by item so that long
+//! listings stream. (The time forms `--since`/`--until` accept are the core's, `salvage_core::params`.)
 
-use anyhow::{bail, Result};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::io::Write;
 
@@ -23,49 +23,6 @@ pub fn size(bytes: i64) -> String {
 
 pub fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-/// Parses the time forms of `--since`/`--until`, relative to `now`.
-pub fn parse_time(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let s = input.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
-            return Ok(t.and_utc());
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_time(NaiveTime::MIN).and_utc());
-    }
-    for format in ["%H:%M", "%H:%M:%S"] {
-        if let Ok(t) = NaiveTime::parse_from_str(s, format) {
-            return Ok(now.date_naive().and_time(t).and_utc());
-        }
-    }
-    if let Some(age) = parse_age(s) {
-        return Ok(now - age);
-    }
-    bail!("cannot read {input:?} as a time: use RFC 3339 (2026-03-01T10:00:00Z), 2026-03-01 10:00, 10:00 (today, UTC) or an age such as 90m, 2h or 7d")
-}
-
-fn parse_age(s: &str) -> Option<Duration> {
-    let unit = s.chars().last()?;
-    let n: i64 = s[..s.len() - unit.len_utf8()].trim().parse().ok()?;
-    match unit {
-        's' => Some(Duration::seconds(n)),
-        'm' => Some(Duration::minutes(n)),
-        'h' => Some(Duration::hours(n)),
-        'd' => Some(Duration::days(n)),
-        'w' => Some(Duration::weeks(n)),
-        _ => None,
-    }
 }
 
 /// Writes a JSON array one element at a time.
@@ -103,23 +60,6 @@ pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn reads_every_documented_time_form() {
-        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-        let ten = Utc.with_ymd_and_hms(2026, 3, 1, 10, 0, 0).unwrap();
-        assert_eq!(parse_time("2026-03-01T10:00:00Z", now).unwrap(), ten);
-        assert_eq!(parse_time("2026-03-01T11:00:00+01:00", now).unwrap(), ten);
-        assert_eq!(parse_time("2026-03-01 10:00", now).unwrap(), ten);
-        assert_eq!(parse_time("10:00", now).unwrap(), ten);
-        assert_eq!(parse_time("2h", now).unwrap(), ten);
-        assert_eq!(
-            parse_time("2026-03-01", now).unwrap(),
-            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()
-        );
-        assert!(parse_time("yesterday-ish", now).is_err());
-    }
 
     #[test]
     fn sizes_are_human() {

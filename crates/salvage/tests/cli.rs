@@ -342,6 +342,19 @@ fn bulk_restore_by_filter_with_preflight() {
     let left = env.json(&["trash", "list"]);
     assert_eq!(left.as_array().unwrap().len(), 1);
     assert_eq!(left[0]["name"], "keep.txt");
+    // A plain date is its whole day on either end; a user by id works like a user by name.
+    let today = chrono::Utc::now().date_naive().to_string();
+    let dated = env.json(&[
+        "trash",
+        "list",
+        "--since",
+        &today,
+        "--until",
+        &today,
+        "--deleted-by",
+        "1",
+    ]);
+    assert_eq!(dated.as_array().unwrap().len(), 1, "{dated}");
     let narrowed = env.json(&["trash", "list", "--path-prefix", "\\Finance\\other"]);
     assert_eq!(narrowed.as_array().unwrap().len(), 0);
 }
@@ -406,7 +419,10 @@ fn bad_input_gets_clear_errors_and_changes_nothing() {
         .contains("cannot read \"abc\" as a trash item"));
     assert!(env
         .fails(&["trash", "list", "--since", "soonish"])
-        .contains("cannot read \"soonish\" as a time"));
+        .contains("--since must be a time"));
+    assert!(env
+        .fails(&["trash", "list", "--deleted-by", "ghost"])
+        .contains("--deleted-by must name a user"));
     assert!(env
         .fails(&["trash", "restore", "99"])
         .contains("no longer in the recycle bin"));

@@ -6,8 +6,8 @@ use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use salvage_core::model::AuditAction;
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::AuditFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,12 +15,17 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
-    /// Only what this user did.
+    /// Only what this user did: a user id or a user name.
+    pub actor: Option<String>,
+    /// Only what the user with this id did (as `actor`, kept for older clients).
     pub actor_id: Option<i64>,
     /// `recycle`, `restore`, `purge`, `auto-purge`, `empty` or `move-to-system-bin`.
     pub action: Option<String>,
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
+    /// At or after this time: RFC 3339, a date (its first moment), `2026-03-01 10:00` (UTC),
+    /// `10:00` (today, UTC) or an age such as `2h` or `7d`.
+    pub since: Option<String>,
+    /// At or before this time, in the forms of `since` (a date: up to its last moment).
+    pub until: Option<String>,
     /// Events whose item was at or below this path.
     pub path_prefix: Option<String>,
     /// The `next` value of the previous page.
@@ -55,11 +60,20 @@ pub async fn list(
             )))
         }
     };
+    let actor_id = match (&q.actor, q.actor_id) {
+        (Some(_), Some(_)) => return Err(ApiError::bad_request("give actor or actor_id, not both")),
+        (Some(user), None) => Some(state.repo.user_param(&actor, "actor", user).await?),
+        (None, id) => id,
+    };
+    let now = state.repo.clock().now();
+    let time = |param: &str, text: &Option<String>, bound: Bound| {
+        text.as_deref().map(|t| parse_time(param, t, bound, now)).transpose()
+    };
     let filter = AuditFilter {
-        actor_id: q.actor_id,
+        actor_id,
         action,
-        since: q.since,
-        until: q.until,
+        since: time("since", &q.since, Bound::From)?,
+        until: time("until", &q.until, Bound::Until)?,
         path_prefix: q.path_prefix,
     };
     let page = state.repo.audit(&actor, &filter, q.before, limit).await?;

@@ -1,11 +1,13 @@
 //! Extractors whose rejections are problem+json errors that say what is wrong with the request.
 
+use super::params;
 use crate::budget::BodyError;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Request};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
@@ -43,13 +45,46 @@ impl From<BodyError> for ApiError {
     }
 }
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// Query parameters. A refusal names the parameter, what it accepts and what was given —
+/// never the deserializer's own words.
 pub struct Query<T>(pub T);
 
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = form_urlencoded::parse(query.as_bytes());
+        serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs))
+            .map(Query)
+            .map_err(|e| {
+                let param = e.path().to_string();
+                let given = form_urlencoded::parse(query.as_bytes())
+                    .find(|(name, _)| *name == param)
+                    .map(|(_, value)| value.into_owned());
+                let message = params::refusal(&param, given.as_deref(), &e.inner().to_string());
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", message)
+            })
+    }
+}
+
+/// Path parameters, refused like query parameters: `GET /nodes/abc` says that the node id in
+/// the path is a whole number, and that `abc` is not one.
 pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => {
+                let template = parts.extensions.get::<MatchedPath>().map(|m| m.as_str().to_owned());
+                Err(params::path_refusal(rejection, template.as_deref()))
+            }
+        }
+    }
+}
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
@@ -67,18 +102,6 @@ impl From<JsonRejection> for ApiError {
             "invalid-json"
         };
         ApiError::new(status, code, r.body_text())
-    }
-}
-
-impl From<QueryRejection> for ApiError {
-    fn from(r: QueryRejection) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid-query", r.body_text())
-    }
-}
-
-impl From<PathRejection> for ApiError {
-    fn from(r: PathRejection) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid-path", r.body_text())
     }
 }
 

@@ -34,7 +34,7 @@ pub fn json(body: &[u8]) {
         let _ = req.options.to_options();
     }
     if let Some(req) = read::<RestoreByFilterRequest>(body) {
-        let _ = req.filter.to_filter();
+        let _ = req.filter.to_filter_at(chrono::Utc::now());
         let _ = req.options.to_options();
     }
     if let Some(req) = read::<TrashSettingsView>(body) {

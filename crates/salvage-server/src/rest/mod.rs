@@ -8,6 +8,7 @@ mod extract;
 #[doc(hidden)]
 pub(crate) mod fuzzing;
 mod nodes;
+mod params;
 mod sessions;
 pub(crate) mod trash;
 pub mod views;

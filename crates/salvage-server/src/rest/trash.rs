@@ -7,12 +7,13 @@ use crate::auth::Caller;
 use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
     BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
 };
+use salvage_core::Repository;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -20,12 +21,13 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FilterParams {
-    /// Deleted by this user id.
-    pub deleted_by: Option<i64>,
-    /// Deleted at or after (RFC 3339).
-    pub since: Option<DateTime<Utc>>,
-    /// Deleted at or before (RFC 3339).
-    pub until: Option<DateTime<Utc>>,
+    /// Deleted by this user: a user name, an e-mail address or a user id.
+    pub deleted_by: Option<UserParam>,
+    /// Deleted at or after this time: RFC 3339, a date (its first moment), `2026-03-01 10:00`
+    /// (UTC), `10:00` (today, UTC) or an age such as `2h` or `7d`.
+    pub since: Option<String>,
+    /// Deleted at or before this time, in the forms of `since` (a date: up to its last moment).
+    pub until: Option<String>,
     /// Name contains this, in any case.
     pub name: Option<String>,
     /// Original path is this folder or below, e.g. `/Finance`.
@@ -42,8 +44,39 @@ pub struct FilterParams {
     pub folder: Option<i64>,
 }
 
+/// A user named the way a person would: by user name or e-mail address (a string) or by id (a
+/// number, or a string of digits).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum UserParam {
+    Id(i64),
+    Name(String),
+}
+
+impl UserParam {
+    fn text(&self) -> String {
+        match self {
+            UserParam::Id(id) => id.to_string(),
+            UserParam::Name(name) => name.clone(),
+        }
+    }
+}
+
 impl FilterParams {
-    pub(super) fn to_filter(&self) -> ApiResult<TrashFilter> {
+    /// The filter, with its users and times read in the parameter language every face shares.
+    pub(super) async fn to_filter(&self, repo: &Repository, actor: &Actor) -> ApiResult<TrashFilter> {
+        let mut filter = self.to_filter_at(repo.clock().now())?;
+        if let Some(user) = &self.deleted_by {
+            filter.deleted_by = Some(repo.user_param(actor, "deleted_by", &user.text()).await?);
+        }
+        Ok(filter)
+    }
+
+    /// Everything of the filter but whose deletions: times read relative to `now`.
+    pub(super) fn to_filter_at(&self, now: chrono::DateTime<chrono::Utc>) -> ApiResult<TrashFilter> {
+        let time = |param: &str, text: &Option<String>, bound: Bound| {
+            text.as_deref().map(|t| parse_time(param, t, bound, now)).transpose()
+        };
         let stage = match self.stage.as_deref() {
             None => None,
             Some("user-bin") => Some(Stage::UserBin),
@@ -55,9 +88,8 @@ impl FilterParams {
             }
         };
         Ok(TrashFilter {
-            deleted_by: self.deleted_by,
-            since: self.since,
-            until: self.until,
+            since: time("since", &self.since, Bound::From)?,
+            until: time("until", &self.until, Bound::Until)?,
             path_prefix: self
                 .path_prefix
                 .as_ref()
@@ -78,12 +110,13 @@ impl FilterParams {
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// Deleted by this user id.
-    pub deleted_by: Option<i64>,
-    /// Deleted at or after (RFC 3339).
-    pub since: Option<DateTime<Utc>>,
-    /// Deleted at or before (RFC 3339).
-    pub until: Option<DateTime<Utc>>,
+    /// Deleted by this user: a user id or a user name.
+    pub deleted_by: Option<String>,
+    /// Deleted at or after this time: RFC 3339, a date (its first moment), `2026-03-01 10:00`
+    /// (UTC), `10:00` (today, UTC) or an age such as `2h` or `7d`.
+    pub since: Option<String>,
+    /// Deleted at or before this time, in the forms of `since` (a date: up to its last moment).
+    pub until: Option<String>,
     /// Name contains this, in any case.
     pub name: Option<String>,
     /// Original path is this folder or below, e.g. `/Finance`.
@@ -110,9 +143,9 @@ pub struct ListQuery {
 impl ListQuery {
     fn filter(&self) -> FilterParams {
         FilterParams {
-            deleted_by: self.deleted_by,
-            since: self.since,
-            until: self.until,
+            deleted_by: self.deleted_by.clone().map(UserParam::Name),
+            since: self.since.clone(),
+            until: self.until.clone(),
             name: self.name.clone(),
             path_prefix: self.path_prefix.clone(),
             kind: self.kind,
@@ -178,7 +211,7 @@ pub async fn list(
         page(
             &state,
             &actor,
-            q.filter().to_filter()?,
+            q.filter().to_filter(&state.repo, &actor).await?,
             q.sort.as_deref(),
             q.cursor.as_deref(),
             q.limit,
@@ -501,7 +534,7 @@ pub async fn restore_by_filter(
     Json(req): Json<RestoreByFilterRequest>,
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
-    let filter = req.filter.to_filter()?;
+    let filter = req.filter.to_filter(&state.repo, &actor).await?;
     let options = req.options.to_options()?;
     let items = state.repo.matching_items(&actor, &filter).await?;
     let background = !req.dry_run && req.background.unwrap_or(items.len() > BACKGROUND_ABOVE);

@@ -2,7 +2,7 @@
 //! reservation, who may restore): readable by every member, changed by administrators.
 
 use super::body::Form;
-use super::pages::{forbidden, form_date, page};
+use super::pages::{forbidden, form_time, page};
 use super::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -10,6 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use salvage_core::model::{AuditAction, AuditEvent, RestorePolicy, TrashSettings};
+use salvage_core::params::Bound;
 use salvage_core::store::AuditFilter;
 use serde::Deserialize;
 
@@ -52,7 +53,7 @@ impl AuditQuery {
         .collect()
     }
 
-    fn filter(&self, members: &[(i64, String)]) -> Result<AuditFilter, String> {
+    fn filter(&self, members: &[(i64, String)], now: chrono::DateTime<chrono::Utc>) -> Result<AuditFilter, String> {
         let actor_id = match self.user.trim() {
             "" => None,
             name => Some(
@@ -69,8 +70,8 @@ impl AuditQuery {
                 "" => None,
                 a => Some(AuditAction::parse(a).ok_or_else(|| format!("\"{a}\" is not an event of the log."))?),
             },
-            since: form_date(&self.since, false)?,
-            until: form_date(&self.until, true)?,
+            since: form_time("since", &self.since, Bound::From, now)?,
+            until: form_time("until", &self.until, Bound::Until, now)?,
             path_prefix: Some(self.path.trim())
                 .filter(|p| !p.is_empty())
                 .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
@@ -129,7 +130,7 @@ struct AuditPage {
 pub async fn audit(State(state): State<AppState>, viewer: Viewer, Query(q): Query<AuditQuery>) -> Response {
     let members = state.repo.member_names(&viewer.actor).await.unwrap_or_default();
     let before = q.before.trim().parse::<i64>().ok();
-    let (events, next, error) = match q.filter(&members) {
+    let (events, next, error) = match q.filter(&members, state.repo.clock().now()) {
         Err(message) => (Vec::new(), None, Some(message)),
         Ok(filter) => match state.repo.audit(&viewer.actor, &filter, before, PAGE_SIZE).await {
             Ok(p) => {

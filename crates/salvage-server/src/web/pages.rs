@@ -188,21 +188,30 @@ impl Row {
     }
 }
 
-/// A date field of a filter form (`YYYY-MM-DD`, as `<input type="date">` sends it): the start of
-/// that day, or its last second for an upper bound; empty is no bound.
-pub(super) fn form_date(value: &str, end_of_day: bool) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
+/// A time field of a filter form, read in the parameter language every face shares (a date as
+/// `<input type="date">` sends it, RFC 3339, a time today or an age); empty is no bound. A date
+/// alone is its whole day: from its first moment, or up to its last for an upper bound.
+pub(super) fn form_time(
+    field: &str,
+    value: &str,
+    bound: salvage_core::params::Bound,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, String> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);
     }
-    let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| format!("\"{value}\" is not a date; use the form YYYY-MM-DD."))?;
-    let time = if end_of_day {
-        chrono::NaiveTime::from_hms_opt(23, 59, 59).expect("valid time")
-    } else {
-        chrono::NaiveTime::MIN
-    };
-    Ok(Some(date.and_time(time).and_utc()))
+    salvage_core::params::parse_time(field, value, bound, now)
+        .map(Some)
+        .map_err(input_message)
+}
+
+/// A refusal of what the user typed, as a sentence for the form (without the error's category).
+pub(super) fn input_message(error: salvage_core::Error) -> String {
+    match error {
+        salvage_core::Error::InvalidInput(message) => format!("{message}."),
+        other => other.to_string(),
+    }
 }
 
 pub(super) fn human_size(bytes: i64) -> String {

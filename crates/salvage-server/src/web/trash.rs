@@ -2,7 +2,7 @@
 //! run the restore would make, rolled back, so it predicts exactly) and the restore itself.
 
 use super::body::FormBody;
-use super::pages::{forbidden, form_date, human_size, message_page, page};
+use super::pages::{forbidden, form_time, human_size, input_message, message_page, page};
 use super::session::Viewer;
 use super::sorting::SortHeader;
 use crate::state::AppState;
@@ -11,6 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
+use salvage_core::params::Bound;
 use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
@@ -59,20 +60,15 @@ impl TrashQuery {
     async fn filter(&self, state: &AppState, viewer: &Viewer) -> Result<TrashFilter, String> {
         let deleted_by = match self.deleted_by.trim() {
             "" => None,
-            name => {
-                let members = state
+            user => Some(
+                state
                     .repo
-                    .member_names(&viewer.actor)
+                    .user_param(&viewer.actor, "Deleted by", user)
                     .await
-                    .map_err(|e| e.to_string())?;
-                let found = members.iter().find(|(_, n)| salvage_core::name::same(n, name));
-                Some(
-                    found
-                        .map(|(id, _)| *id)
-                        .ok_or_else(|| format!("There is no user named \"{name}\"."))?,
-                )
-            }
+                    .map_err(input_message)?,
+            ),
         };
+        let now = state.repo.clock().now();
         let min_size = match self.min_kb.trim() {
             "" => None,
             kb => Some(
@@ -85,8 +81,8 @@ impl TrashQuery {
         };
         Ok(TrashFilter {
             deleted_by,
-            since: form_date(&self.since, false)?,
-            until: form_date(&self.until, true)?,
+            since: form_time("since", &self.since, Bound::From, now)?,
+            until: form_time("until", &self.until, Bound::Until, now)?,
             path_prefix: Some(self.path.trim())
                 .filter(|p| !p.is_empty())
                 .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),

@@ -11,6 +11,7 @@ mod inforouter_documents;
 mod inforouter_folders;
 mod inforouter_security;
 mod names;
+mod params;
 mod scene7;
 mod scene7_trash;
 mod security;

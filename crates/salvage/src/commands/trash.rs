@@ -2,9 +2,10 @@
 //! and a retention pass.
 
 use crate::cli::{Cli, FilterArgs, KindArg, MissingParentArg, OnConflictArg, TrashCommand};
-use crate::output::{parse_time, print_json, size, time, JsonArray};
+use crate::output::{print_json, size, time, JsonArray};
 use anyhow::{bail, Result};
 use salvage_core::model::{Actor, NodeKind, Stage, TrashRecord};
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::{Error, Repository};
@@ -111,13 +112,15 @@ async fn trash_filter(repo: &Repository, actor: &Actor, args: &FilterArgs) -> Re
     let now = repo.clock().now();
     let deleted_by = match &args.deleted_by {
         None => None,
-        Some(name) if salvage_core::name::same(name, &actor.username) => Some(actor.user_id),
-        Some(name) => Some(repo.find_user(actor, name).await?.id),
+        Some(user) => Some(repo.user_param(actor, "--deleted-by", user).await?),
+    };
+    let time = |param: &str, text: &Option<String>, bound: Bound| {
+        text.as_deref().map(|t| parse_time(param, t, bound, now)).transpose()
     };
     Ok(TrashFilter {
         deleted_by,
-        since: args.since.as_deref().map(|s| parse_time(s, now)).transpose()?,
-        until: args.until.as_deref().map(|s| parse_time(s, now)).transpose()?,
+        since: time("--since", &args.since, Bound::From)?,
+        until: time("--until", &args.until, Bound::Until)?,
         path_prefix: args
             .path_prefix
             .as_ref()
