@@ -12,6 +12,7 @@ mod inforouter_folders;
 mod inforouter_security;
 mod names;
 mod scene7;
+mod scene7_folders;
 mod scene7_trash;
 mod security;
 mod story;
