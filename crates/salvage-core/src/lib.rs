@@ -8,6 +8,7 @@ pub mod blob;
 mod check;
 pub mod clock;
 pub mod error;
+mod levels;
 pub mod model;
 pub mod name;
 pub mod params;
@@ -19,4 +20,5 @@ pub mod trash;
 mod visibility;
 
 pub use error::{Error, Result};
+pub use levels::Destination;
 pub use repository::{split_path, Config, InitReport, Page, Repository, TrashTotals, DEFAULT_ADMIN, DEFAULT_TENANT};

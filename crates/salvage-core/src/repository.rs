@@ -565,7 +565,7 @@ impl Repository {
 
     /// A new or moved item may not take a live sibling's name, nor (when the tenant reserves
     /// them) the name of a sibling waiting in the trash.
-    async fn check_name_free(
+    pub(crate) async fn check_name_free(
         &self,
         tx: &mut dyn StoreTx,
         tenant: TenantId,
@@ -820,10 +820,10 @@ impl Repository {
                 // taken in the new folder or the new name in the old one: park the item under
                 // a name no item can have ('/' is refused in names) while it moves.
                 tx.rename_node(node.id, &format!("/{}", node.id), now).await?;
-                tx.move_subtree(&node, &target, now).await?;
+                tx.move_subtree(&node, Some(&target), node.kind, now).await?;
                 tx.rename_node(node.id, name, now).await?;
             }
-            (Some(target), None) => tx.move_subtree(&node, &target, now).await?,
+            (Some(target), None) => tx.move_subtree(&node, Some(&target), node.kind, now).await?,
             (None, Some(name)) => tx.rename_node(node.id, name, now).await?,
             (None, None) => {}
         }

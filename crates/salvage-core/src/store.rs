@@ -164,8 +164,16 @@ pub trait StoreTx: Send {
     /// Names of the nodes `ids`, in the given order (to build a path by names).
     async fn names_of(&mut self, tenant: TenantId, ids: &[NodeId]) -> Result<Vec<String>>;
     async fn rename_node(&mut self, id: NodeId, name: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Moves a node (and so its whole subtree) under `new_parent`: one set-based path rewrite.
-    async fn move_subtree(&mut self, node: &Node, new_parent: &Node, now: DateTime<Utc>) -> Result<()>;
+    /// Moves a node (and so its whole subtree) under `new_parent` (`None`: to the top level),
+    /// where it is `kind` (a container changes kind between the top level, where libraries are,
+    /// and the folders): one set-based path rewrite.
+    async fn move_subtree(
+        &mut self,
+        node: &Node,
+        new_parent: Option<&Node>,
+        kind: NodeKind,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
     /// The nodes below `root` that belong with it: not marked and with no marked node between
     /// them and `root`, ordered by path. Below a live node these are its live descendants;
     /// below a marked node, the rest of that deletion.

@@ -5,15 +5,20 @@
 //!
 //! salvage serves plain HTTP. Behind a reverse proxy (which terminates TLS) the connection comes
 //! from the proxy, which tells the rest in `X-Forwarded-For`, `X-Forwarded-Proto` and
-//! `X-Forwarded-Host`. Any client can send those headers, so they are believed only when the
-//! connection comes from a configured trusted proxy (`trusted_proxies`); otherwise the TCP peer
-//! is the client, the scheme is `http` and the host is the `Host` header.
+//! `X-Forwarded-Host`, or in the standard `Forwarded` header (RFC 7239: `for=`, `proto=`,
+//! `host=`). Any client can send those headers, so they are believed only when the connection
+//! comes from a configured trusted proxy (`trusted_proxies`); otherwise the TCP peer is the
+//! client, the scheme is `http` and the host is the `Host` header.
 //!
 //! Through trusted proxies, the client's address is the right-most address of `X-Forwarded-For`
 //! that is not itself a trusted proxy: each proxy appends the address it got the request from,
 //! so what lies right of the first untrusted address was written by trusted hands and what lies
 //! left of it may be forged. The scheme and host are the right-most values of their headers:
-//! those the nearest proxy set or passed on.
+//! those the nearest proxy set or passed on. A proxy that sends the `X-Forwarded-` headers is
+//! believed in those; `Forwarded` is read for what they do not say.
+//!
+//! `ClientInfo::origin` is the one public base URL of the server: every address written for a
+//! client to follow (the WSDLs' service addresses, the infoRouter service page) starts with it.
 
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -21,6 +26,7 @@ use axum::http::request::Parts;
 use axum::http::uri::Authority;
 use axum::http::{header, HeaderMap};
 use ipnet::IpNet;
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 
@@ -101,14 +107,18 @@ impl ClientInfo {
                 host: host_header,
             };
         }
-        let scheme = match last_value(headers, "x-forwarded-proto").map(|p| p.to_ascii_lowercase()) {
+        let forwarded = Forwarded::last(headers);
+        let proto = last_value(headers, "x-forwarded-proto").or(forwarded.proto);
+        let scheme = match proto.map(|p| p.to_ascii_lowercase()) {
             Some(p) if p == "https" => Scheme::Https,
             _ => Scheme::Http,
         };
+        let address = forwarded_for(headers, trusted).or_else(|| forwarded_for_standard(headers, trusted));
         ClientInfo {
-            address: forwarded_for(headers, trusted).or(peer),
+            address: address.or(peer),
             scheme,
             host: last_value(headers, "x-forwarded-host")
+                .or(forwarded.host)
                 .and_then(|h| valid_host(&h))
                 .or(host_header),
         }
@@ -170,7 +180,62 @@ fn forwarded_for(headers: &HeaderMap, trusted: &TrustedProxies) -> Option<IpAddr
     nearest_trusted
 }
 
-/// An `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5`, `[::1]:5`).
+/// The same for the `for=` parameters of `Forwarded`.
+fn forwarded_for_standard(headers: &HeaderMap, trusted: &TrustedProxies) -> Option<IpAddr> {
+    let mut nearest_trusted = None;
+    for element in forwarded_elements(headers).iter().rev() {
+        let Some(ip) = element.get("for").map(String::as_str).and_then(address) else {
+            break;
+        };
+        if !trusted.contains(ip) {
+            return Some(ip);
+        }
+        nearest_trusted = Some(ip);
+    }
+    nearest_trusted
+}
+
+/// What the nearest proxy said in `Forwarded`: the right-most element's `proto` and `host`.
+#[derive(Default)]
+struct Forwarded {
+    proto: Option<String>,
+    host: Option<String>,
+}
+
+impl Forwarded {
+    fn last(headers: &HeaderMap) -> Self {
+        let mut last = forwarded_elements(headers).pop().unwrap_or_default();
+        Forwarded {
+            proto: last.remove("proto"),
+            host: last.remove("host"),
+        }
+    }
+}
+
+/// The elements of every `Forwarded` header, in order, each as its parameters (names in lower
+/// case, quotes removed): `for=192.0.2.60;proto=https, for="[2001:db8::1]"`.
+fn forwarded_elements(headers: &HeaderMap) -> Vec<HashMap<String, String>> {
+    values(headers, "forwarded")
+        .iter()
+        .map(|element| {
+            element
+                .split(';')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(name, value)| {
+                    let value = value.trim();
+                    let value = value
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(value);
+                    (name.trim().to_ascii_lowercase(), value.to_owned())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// An `X-Forwarded-For` entry or a `Forwarded` `for=`: an address, possibly with a port
+/// (`1.2.3.4:5`, `[::1]:5`).
 fn address(entry: &str) -> Option<IpAddr> {
     let ip = entry
         .parse::<IpAddr>()
@@ -266,5 +331,44 @@ mod tests {
         let h = headers(&[("x-forwarded-host", "bad host/x"), ("host", "127.0.0.1:8080")]);
         let c = ClientInfo::of(ip("127.0.0.1"), &h, &proxies());
         assert_eq!(c.origin(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_standard_forwarded_header_is_read_from_a_trusted_proxy_only() {
+        let h = headers(&[
+            ("forwarded", "for=6.6.6.6;proto=http;host=forged.example"),
+            (
+                "forwarded",
+                "For=\"[2001:db8::7]:4711\";Proto=HTTPS;Host=\"files.example.com:8443\", for=10.1.1.1",
+            ),
+            ("host", "127.0.0.1:8080"),
+        ]);
+        let c = ClientInfo::of(ip("127.0.0.1"), &h, &proxies());
+        // The nearest proxy's element (the last) says no scheme or host: none is believed from
+        // the elements before it, which it merely passed on.
+        assert_eq!(c.origin(), "http://127.0.0.1:8080");
+        assert_eq!(c.address, ip("2001:db8::7"));
+        let h = headers(&[
+            ("forwarded", "for=203.0.113.9;proto=https;host=files.example.com"),
+            ("host", "127.0.0.1:8080"),
+        ]);
+        let c = ClientInfo::of(ip("127.0.0.1"), &h, &proxies());
+        assert_eq!(
+            (c.origin().as_str(), c.address),
+            ("https://files.example.com", ip("203.0.113.9"))
+        );
+        // The X-Forwarded- headers, when a proxy sends them, win.
+        let mut both = h.clone();
+        both.append("x-forwarded-proto", "http".parse().unwrap());
+        assert_eq!(
+            ClientInfo::of(ip("127.0.0.1"), &both, &proxies()).origin(),
+            "http://files.example.com"
+        );
+        // From anyone else, nothing of it.
+        let c = ClientInfo::of(ip("192.0.2.1"), &h, &proxies());
+        assert_eq!(
+            (c.origin().as_str(), c.address),
+            ("http://127.0.0.1:8080", ip("192.0.2.1"))
+        );
     }
 }

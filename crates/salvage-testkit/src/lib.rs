@@ -1,10 +1,15 @@
-//! Third-party Python tools for the tests: the WSDL-driven SOAP client zeep (running the scripts
-//! in `tests/clients/` at the workspace root) and moto's S3-compatible server.
+//! Third-party tools for the tests: the WSDL-driven SOAP clients zeep and PHP's SoapClient
+//! (running the scripts in `tests/clients/` at the workspace root; PHP in `php`) and moto's
+//! S3-compatible server.
 //!
 //! Each runs from a virtual environment with pinned packages, created under the workspace's
 //! `target/` on first use. Where Python, venv or the package index is not available the tests
 //! skip with a message, unless `SALVAGE_REQUIRE_CLIENTS=1` (set by CI) makes that a failure: a
 //! skipped test must not pass unnoticed there.
+
+mod php;
+
+pub use php::{php_soap, PHP_PACKAGES};
 
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -159,10 +164,11 @@ pub struct ClientRun {
     pub output: String,
 }
 
-/// Runs `script` with `python` and `args`, killing it after `CLIENT_TIMEOUT`.
-pub fn run_client(python: &Path, script: &Path, args: &[&str]) -> ClientRun {
+/// Runs `script` with its interpreter (a Python of `zeep_python`, or `php_soap`) and `args`,
+/// killing it after `CLIENT_TIMEOUT`.
+pub fn run_client(interpreter: &Path, script: &Path, args: &[&str]) -> ClientRun {
     let mut log = tempfile::tempfile().expect("a temporary file for the client's output");
-    let mut child = Command::new(python)
+    let mut child = Command::new(interpreter)
         .arg(script)
         .args(args)
         .env("PYTHONUNBUFFERED", "1")
@@ -170,7 +176,7 @@ pub fn run_client(python: &Path, script: &Path, args: &[&str]) -> ClientRun {
         .stdout(log.try_clone().expect("a second handle on the log"))
         .stderr(log.try_clone().expect("a second handle on the log"))
         .spawn()
-        .unwrap_or_else(|e| panic!("start {} {}: {e}", python.display(), script.display()));
+        .unwrap_or_else(|e| panic!("start {} {}: {e}", interpreter.display(), script.display()));
     let deadline = Instant::now() + CLIENT_TIMEOUT;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for the client") {

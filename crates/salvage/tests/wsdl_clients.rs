@@ -1,9 +1,10 @@
 //! WSDL-driven clients against a real `salvage serve --demo`: each builds its calls from the
 //! server's WSDL alone, so a WSDL that does not match what the server reads and writes fails here.
+//! Two stacks: Python's zeep and PHP's SoapClient (the most common Scene7 client).
 
 mod support;
 
-use salvage_testkit::{run_client, script, zeep_python};
+use salvage_testkit::{php_soap, run_client, script, zeep_python};
 use support::server::demo;
 
 #[test]
@@ -59,5 +60,52 @@ fn zeep_restores_assets_through_the_scene7_wsdl() {
             run.output
         );
         assert!(run.output.contains("all Scene7 zeep checks passed"), "{}", run.output);
+    }
+}
+
+/// Runs a PHP client script with `args` after the base URL of a fresh demo server (the scripts
+/// delete and restore the same demo items, and try a wrong password), and checks it got to its
+/// last line.
+fn run_php(php: &std::path::Path, name: &str, args: &[&str], done: &str) {
+    let server = demo();
+    let script = script(name);
+    let mut all = vec![server.base.as_str()];
+    all.extend_from_slice(args);
+    let run = run_client(php, &script, &all);
+    assert!(
+        run.status.success(),
+        "{} {args:?} failed ({}); its output:\n{}",
+        script.display(),
+        run.status,
+        run.output
+    );
+    assert!(run.output.contains(done), "{args:?}: {}", run.output);
+}
+
+#[test]
+fn php_soapclient_restores_recycle_bin_items_through_the_inforouter_wsdl() {
+    let Some(php) = php_soap() else {
+        return;
+    };
+    for soap in ["1.1", "1.2"] {
+        run_php(
+            &php,
+            "inforouter_php.php",
+            &[soap],
+            "php: all infoRouter calls succeeded",
+        );
+    }
+}
+
+#[test]
+fn php_soapclient_restores_assets_through_the_scene7_wsdl() {
+    let Some(php) = php_soap() else {
+        return;
+    };
+    // The unversioned WSDL and a versioned one, each in both SOAP versions.
+    for api in ["", "2014-04-03"] {
+        for soap in ["1.1", "1.2"] {
+            run_php(&php, "scene7_php.php", &[soap, api], "php: all Scene7 checks passed");
+        }
     }
 }

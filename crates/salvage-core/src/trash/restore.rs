@@ -533,7 +533,7 @@ impl Repository {
         };
         if let Some(parent) = parent {
             if node.parent_id != Some(parent.id) {
-                tx.move_subtree(node, parent, now).await?;
+                tx.move_subtree(node, Some(parent), node.kind, now).await?;
             }
         }
         if new_name != node.name {

@@ -117,17 +117,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// `GET /srv.asmx?WSDL` (any case) is the WSDL; plain `GET /srv.asmx` lists the operations.
-async fn service_page(RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+/// Both give the address the client used (as a trusted proxy tells it).
+async fn service_page(RawQuery(query): RawQuery, client: ClientInfo) -> Response {
     let wants_wsdl = query.as_deref().is_some_and(|q| {
         q.split('&')
             .any(|p| p.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case("wsdl")))
     });
+    let service = format!("{}/srv.asmx", client.origin());
     if wants_wsdl {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        let mut response = wsdl::document(&format!("http://{host}/srv.asmx")).into_response();
+        let mut response = wsdl::document(&service).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/xml; charset=utf-8"),
@@ -145,8 +143,9 @@ async fn service_page(RawQuery(query): RawQuery, headers: HeaderMap) -> Response
         .collect();
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>srv Web Service</title></head><body><h1>srv</h1>\
-         <p>infoRouter-compatible web services of salvage. The service description is at <a href=\"srv.asmx?WSDL\">srv.asmx?WSDL</a>.</p>\
-         <ul>{items}</ul></body></html>"
+         <p>infoRouter-compatible web services of salvage at <code>{service}</code>. The service description is at <a href=\"{service}?WSDL\">{service}?WSDL</a>.</p>\
+         <ul>{items}</ul></body></html>",
+        service = crate::soap::escape(&service)
     ))
     .into_response()
 }

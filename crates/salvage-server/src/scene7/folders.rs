@@ -8,7 +8,7 @@ use super::tree::{self, Folder, Placed};
 use super::xml::{boolean, date_time, Out};
 use super::{Call, Operation};
 use salvage_core::model::Node;
-use salvage_core::Error;
+use salvage_core::{Destination, Error};
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -219,7 +219,9 @@ async fn delete_folder(call: &Call<'_>) -> Result<Out, Fault> {
 }
 
 /// moveFolder(companyHandle, folderHandle, destFolderHandle): returns the moved folder's new
-/// handle. First-level folders are the company's libraries and stay where they are.
+/// handle. Any folder may go anywhere, the company root included: a first-level folder is a
+/// library of the core, which `move_folder` turns into a folder and back as it crosses the top
+/// level (IPS has no libraries).
 async fn move_folder(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let (node, _) = real_folder(call, &company, "folderHandle").await?;
@@ -230,16 +232,14 @@ async fn move_folder(call: &Call<'_>) -> Result<Out, Fault> {
         call.params.required("destFolderHandle")?,
     )
     .await?;
-    let Some(target) = dest.node else {
-        return Err(Fault::invalid(
-            "destFolderHandle",
-            "folders cannot be moved to the company root",
-        ));
+    let to = match &dest.node {
+        Some(target) => Destination::Into(target.id),
+        None => Destination::TopLevel,
     };
     let moved = call
         .state
         .repo
-        .move_node(&company.actor, node.id, target.id)
+        .move_folder(&company.actor, node.id, to)
         .await
         .map_err(|e| Fault::from_core(&e, "folder handle"))?;
     let mut names = dest.names;

@@ -28,12 +28,13 @@ use crate::state::AppState;
 use auth::{Access, RequestOptions};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use faults::Fault;
 use salvage_core::model::User;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use xml::{Out, Params};
 
@@ -144,17 +145,35 @@ pub fn router(max_upload_bytes: u64) -> Router<AppState> {
             "/scene7/UploadFile",
             post(upload::servlet).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        // IPS gzips when the client accepts it; a reply that already names its encoding
-        // (`gzipResponse` false) is left alone.
-        .layer(CompressionLayer::new().gzip(true).no_br().no_deflate().no_zstd())
+        // IPS gzips when the client accepts it, unless the request said `gzipResponse` false.
+        .layer(
+            CompressionLayer::new()
+                .gzip(true)
+                .no_br()
+                .no_deflate()
+                .no_zstd()
+                .compress_when(DefaultPredicate::new().and(not_marked_plain)),
+        )
+}
+
+/// Marks a reply the client asked to have uncompressed (`gzipResponse` false). A marker rather
+/// than `Content-Encoding: identity`, which would also stop the compression layer: PHP's
+/// SoapClient, the most common Scene7 client, fails on any encoding it does not decode,
+/// `identity` included, so such a reply carries no `Content-Encoding` at all.
+#[derive(Debug, Clone, Copy)]
+struct Plain;
+
+fn not_marked_plain(_: StatusCode, _: Version, _: &HeaderMap, extensions: &Extensions) -> bool {
+    extensions.get::<Plain>().is_none()
 }
 
 fn xml_response(status: StatusCode, version: SoapVersion, body: String, gzip: Option<bool>) -> Response {
     let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(version.content_type()));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(version.content_type()));
     if gzip == Some(false) {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("identity"));
+        response.extensions_mut().insert(Plain);
     }
     response
 }

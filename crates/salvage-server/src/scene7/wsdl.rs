@@ -6,9 +6,10 @@
 //! 1.1 and a SOAP 1.2 binding whose `soap:address` is this server (or `?serviceUrl=`).
 
 use super::{is_version, operations, UNVERSIONED_NS, WSDL_NS};
+use crate::client::ClientInfo;
 use crate::soap::escape;
 use axum::extract::{Path, Query};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -240,7 +241,7 @@ fn namespace_of(file: &str) -> Option<String> {
 pub async fn serve(
     Path(file): Path<String>,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    client: ClientInfo,
 ) -> Response {
     let Some(ns) = namespace_of(&file) else {
         return (StatusCode::NOT_FOUND, "no such service description").into_response();
@@ -253,18 +254,8 @@ pub async fn serve(
             }
             _ => url.to_owned(),
         },
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            let scheme = headers
-                .get("x-forwarded-proto")
-                .and_then(|h| h.to_str().ok())
-                .filter(|p| *p == "https")
-                .unwrap_or("http");
-            format!("{scheme}://{host}{SERVICE_PATH}")
-        }
+        // The address the client used, as a trusted proxy tells it.
+        None => format!("{}{SERVICE_PATH}", client.origin()),
     };
     let mut response = document(&ns, &address).into_response();
     response.headers_mut().insert(

@@ -13,6 +13,7 @@ mod inforouter_security;
 mod names;
 mod params;
 mod scene7;
+mod scene7_folders;
 mod scene7_trash;
 mod security;
 mod story;

@@ -535,42 +535,71 @@ async fn role_refusals_change_nothing() {
 async fn replies_are_gzipped_when_the_client_accepts_it() {
     let s = start().await;
     let (_, c) = company(&s, "Acme").await;
-    let body =
+    let info =
         format!("<getCompanyInfoParam xmlns=\"{V2008}\"><companyHandle>{c}</companyHandle></getCompanyInfoParam>");
-    let send = |auth: Auth| {
+    // A company handle that names no company: a fault, which follows the same rules.
+    let unknown =
+        format!("<getCompanyInfoParam xmlns=\"{V2008}\"><companyHandle>c|999999</companyHandle></getCompanyInfoParam>");
+    let send = |auth: Auth, body: &str| {
         let s = &s;
-        let body = envelope(SOAP11, &auth, &body);
+        let body = envelope(SOAP11, &auth, body);
         async move {
-            s.http
+            let res = s
+                .http
                 .post(format!("{}/scene7/services/IpsApiService", s.base))
                 .header("content-type", "text/xml")
                 .header("accept-encoding", "gzip")
                 .body(body)
                 .send()
                 .await
-                .unwrap()
+                .unwrap();
+            let encoding = res
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_owned());
+            (res.status(), encoding, res.bytes().await.unwrap().to_vec())
         }
     };
-    let res = send(Auth::admin()).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()["content-encoding"], "gzip");
-    let zipped = res.bytes().await.unwrap();
-    let mut xml = Vec::new();
-    flate2::read::GzDecoder::new(&zipped[..]).read_to_end(&mut xml).unwrap();
-    let env = read_envelope(&xml).unwrap();
-    assert_eq!(env.body.name, "getCompanyInfoReturn");
+    let gunzip = |zipped: &[u8]| {
+        let mut xml = Vec::new();
+        flate2::read::GzDecoder::new(zipped).read_to_end(&mut xml).unwrap();
+        read_envelope(&xml).unwrap()
+    };
+    let with_gzip = |value: &str| {
+        Auth::Raw(format!(
+            "<authHeader xmlns=\"{UNVERSIONED}\"><user>admin</user><password>{ADMIN_PASSWORD}</password><gzipResponse>{value}</gzipResponse></authHeader>"
+        ))
+    };
+    for auth in [Auth::admin(), with_gzip("true")] {
+        let (status, encoding, bytes) = send(auth.clone(), &info).await;
+        assert_eq!((status, encoding.as_deref()), (StatusCode::OK, Some("gzip")));
+        assert_eq!(gunzip(&bytes).body.name, "getCompanyInfoReturn");
+        let (status, encoding, bytes) = send(auth, &unknown).await;
+        assert_eq!(
+            (status, encoding.as_deref()),
+            (StatusCode::INTERNAL_SERVER_ERROR, Some("gzip"))
+        );
+        assert_eq!(gunzip(&bytes).body.name, "Fault");
+    }
 
-    let off = Auth::Raw(format!(
-        "<authHeader xmlns=\"{UNVERSIONED}\"><user>admin</user><password>{ADMIN_PASSWORD}</password><gzipResponse>false</gzipResponse></authHeader>"
+    // `gzipResponse` false: plain XML with no Content-Encoding at all (not even `identity`,
+    // which PHP's SoapClient refuses), for a reply and for a fault alike.
+    for value in ["false", "0"] {
+        let (status, encoding, bytes) = send(with_gzip(value), &info).await;
+        assert_eq!((status, encoding), (StatusCode::OK, None));
+        assert_eq!(read_envelope(&bytes).unwrap().body.name, "getCompanyInfoReturn");
+        let (status, encoding, bytes) = send(with_gzip(value), &unknown).await;
+        assert_eq!((status, encoding), (StatusCode::INTERNAL_SERVER_ERROR, None));
+        assert_eq!(read_envelope(&bytes).unwrap().body.name, "Fault");
+    }
+    let wrong = Auth::Raw(format!(
+        "<authHeader xmlns=\"{UNVERSIONED}\"><user>admin</user><password>wrong</password><gzipResponse>false</gzipResponse></authHeader>"
     ));
-    let res = send(off).await;
-    assert_ne!(
-        res.headers().get("content-encoding").map(|v| v.to_str().unwrap()),
-        Some("gzip")
-    );
-    read_envelope(&res.bytes().await.unwrap()).unwrap();
+    let (status, encoding, bytes) = send(wrong, &info).await;
+    assert_eq!((status, encoding), (StatusCode::INTERNAL_SERVER_ERROR, None));
+    assert_eq!(read_envelope(&bytes).unwrap().body.name, "Fault");
     // Without Accept-Encoding, plain XML.
-    let r = soap(&s, &Auth::admin(), &body).await;
+    let r = soap(&s, &Auth::admin(), &info).await;
     assert!(r.headers.get("content-encoding").is_none());
 }
 

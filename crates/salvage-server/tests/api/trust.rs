@@ -178,3 +178,80 @@ async fn srv_asmx_changes_need_the_ticket_in_the_request_not_a_cookie() {
     ir::ok(&deleted);
     assert_ne!(state_of(&s, &admin, lib).await, before);
 }
+
+/// The service addresses both WSDLs give, and the one the infoRouter service page shows, asked
+/// for with `headers`.
+async fn advertised(s: &Server, headers: &[(&'static str, &str)]) -> [String; 3] {
+    let http = client_with(headers);
+    let get = |path: String| {
+        let http = &http;
+        async move {
+            let res = http.get(format!("{}{path}", s.base)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            res.text().await.unwrap()
+        }
+    };
+    let location = |wsdl: &str| {
+        let doc = salvage_server::soap::read_document(wsdl.as_bytes()).unwrap();
+        let service = doc.child("service").unwrap();
+        let port = service.children_named("port").next().unwrap();
+        port.children[0].attribute("location").unwrap().to_owned()
+    };
+    let inforouter = location(&get("/srv.asmx?WSDL".into()).await);
+    let scene7 = location(&get("/scene7/webservice/IpsApi-2008-01-15.wsdl".into()).await);
+    let page = get("/srv.asmx".into()).await;
+    let shown = page
+        .split("<code>")
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap()
+        .to_owned();
+    [inforouter, scene7, shown]
+}
+
+#[tokio::test]
+async fn service_addresses_are_those_the_client_used_through_a_trusted_proxy() {
+    let s = start_with(trusting(&["127.0.0.1"])).await;
+    let host = s.base.trim_start_matches("http://").to_owned();
+    let expect = |origin: &str| {
+        [
+            format!("{origin}/srv.asmx"),
+            format!("{origin}/scene7/services/IpsApiService"),
+            format!("{origin}/srv.asmx"),
+        ]
+    };
+    assert_eq!(advertised(&s, &[]).await, expect(&format!("http://{host}")));
+    let told = [
+        vec![
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-host", "files.example.com"),
+        ],
+        vec![("forwarded", "for=203.0.113.7;proto=https;host=files.example.com")],
+    ];
+    for headers in &told {
+        assert_eq!(
+            advertised(&s, headers).await,
+            expect("https://files.example.com"),
+            "{headers:?}"
+        );
+    }
+    assert_eq!(
+        advertised(&s, &[("x-forwarded-proto", "https")]).await,
+        expect(&format!("https://{host}"))
+    );
+
+    // The same headers from a peer that is not a trusted proxy change nothing, on either face.
+    let s = start_with(trusting(&["10.9.9.9"])).await;
+    let host = s.base.trim_start_matches("http://").to_owned();
+    for headers in &told {
+        assert_eq!(
+            advertised(&s, headers).await,
+            expect(&format!("http://{host}")),
+            "{headers:?}"
+        );
+    }
+    assert_eq!(
+        advertised(&s, &[("x-forwarded-proto", "https")]).await,
+        expect(&format!("http://{host}"))
+    );
+}

@@ -571,12 +571,21 @@ impl StoreTx for PgTx {
         Ok(())
     }
 
-    async fn move_subtree(&mut self, node: &Node, new_parent: &Node, now: DateTime<Utc>) -> Result<()> {
-        let new_prefix = format!("{}{}/", new_parent.path, node.id);
-        self.rewrite_paths(&node.path, &new_prefix, new_parent.depth + 1 - node.depth)
+    async fn move_subtree(
+        &mut self,
+        node: &Node,
+        new_parent: Option<&Node>,
+        kind: NodeKind,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        // The top level is depth 0 under the path `/`.
+        let (parent_path, parent_depth) = new_parent.map_or(("/", -1), |p| (p.path.as_str(), p.depth));
+        let new_prefix = format!("{parent_path}{}/", node.id);
+        self.rewrite_paths(&node.path, &new_prefix, parent_depth + 1 - node.depth)
             .await?;
-        sqlx::query("UPDATE nodes SET parent_id = $1, modified_at = $2 WHERE id = $3")
-            .bind(new_parent.id)
+        sqlx::query("UPDATE nodes SET parent_id = $1, kind = $2, modified_at = $3 WHERE id = $4")
+            .bind(new_parent.map(|p| p.id))
+            .bind(kind.as_str())
             .bind(ms(now))
             .bind(node.id)
             .execute(&mut *self.tx)

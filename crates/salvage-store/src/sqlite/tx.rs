@@ -602,12 +602,21 @@ impl StoreTx for SqliteTx {
         Ok(())
     }
 
-    async fn move_subtree(&mut self, node: &Node, new_parent: &Node, now: DateTime<Utc>) -> Result<()> {
-        let new_prefix = format!("{}{}/", new_parent.path, node.id);
-        self.rewrite_paths(&node.path, &new_prefix, new_parent.depth + 1 - node.depth)
+    async fn move_subtree(
+        &mut self,
+        node: &Node,
+        new_parent: Option<&Node>,
+        kind: NodeKind,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        // The top level is depth 0 under the path `/`.
+        let (parent_path, parent_depth) = new_parent.map_or(("/", -1), |p| (p.path.as_str(), p.depth));
+        let new_prefix = format!("{parent_path}{}/", node.id);
+        self.rewrite_paths(&node.path, &new_prefix, parent_depth + 1 - node.depth)
             .await?;
-        sqlx::query("UPDATE nodes SET parent_id = ?, modified_at = ? WHERE id = ?")
-            .bind(new_parent.id)
+        sqlx::query("UPDATE nodes SET parent_id = ?, kind = ?, modified_at = ? WHERE id = ?")
+            .bind(new_parent.map(|p| p.id))
+            .bind(kind.as_str())
             .bind(ms(now))
             .bind(node.id)
             .execute(&mut *self.tx)

@@ -3,7 +3,7 @@
 use crate::support::*;
 use salvage_core::acl::{AclEntry, Principal, Right};
 use salvage_core::model::*;
-use salvage_core::Error;
+use salvage_core::{Destination, Error};
 
 #[tokio::test]
 async fn bad_names_are_refused_with_the_rule() {
@@ -77,6 +77,67 @@ async fn moving_a_folder_moves_its_subtree_and_refuses_cycles() {
     w.repo.move_node(&w.admin, a.id, c.id).await.unwrap();
     assert!(w.exists("/L/C/A/B/d.txt").await);
     assert!(!w.exists("/L/A").await);
+    w.assert_consistent().await;
+}
+
+#[tokio::test]
+async fn a_folder_moves_across_the_top_level_and_changes_kind() {
+    let w = world().await;
+    let bob = w.user("bob", Role::IpsUser).await;
+    let images = w.library("Images").await;
+    let video = w.library("Video").await;
+    let spring = w.folder(&w.admin, &images, "Spring").await;
+    w.doc(&w.admin, &spring, "hat.jpg", "x").await;
+    // The plain move keeps libraries at the top level.
+    assert!(matches!(
+        w.repo.move_node(&w.admin, images.id, video.id).await,
+        Err(Error::InvalidTarget(_))
+    ));
+    // Adding or taking away a library is an administrator's.
+    for to in [Destination::Into(video.id), Destination::TopLevel] {
+        let id = if to == Destination::TopLevel {
+            spring.id
+        } else {
+            images.id
+        };
+        assert!(matches!(
+            w.repo.move_folder(&bob, id, to).await,
+            Err(Error::PermissionDenied(_))
+        ));
+    }
+    let moved = w
+        .repo
+        .move_folder(&w.admin, images.id, Destination::Into(video.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.id, moved.kind, moved.parent_id),
+        (images.id, NodeKind::Folder, Some(video.id))
+    );
+    assert!(w.exists("/Video/Images/Spring/hat.jpg").await);
+    w.assert_consistent().await;
+    let moved = w
+        .repo
+        .move_folder(&w.admin, spring.id, Destination::TopLevel)
+        .await
+        .unwrap();
+    assert_eq!((moved.kind, moved.parent_id, moved.depth), (NodeKind::Library, None, 0));
+    assert!(w.exists("/Spring/hat.jpg").await);
+    // A name taken at the top level, and a folder put inside itself.
+    let other = w.folder(&w.admin, &video, "Spring").await;
+    assert_eq!(
+        w.repo
+            .move_folder(&w.admin, other.id, Destination::TopLevel)
+            .await
+            .unwrap_err(),
+        Error::NameConflict("Spring".into())
+    );
+    assert!(matches!(
+        w.repo
+            .move_folder(&w.admin, video.id, Destination::Into(images.id))
+            .await,
+        Err(Error::InvalidTarget(_))
+    ));
     w.assert_consistent().await;
 }
 
