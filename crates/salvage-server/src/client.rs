@@ -213,7 +213,9 @@ impl Forwarded {
 }
 
 /// The elements of every `Forwarded` header, in order, each as its parameters (names in lower
-/// case, quotes removed): `for=192.0.2.60;proto=https, for="[2001:db8::1]"`.
+/// case, quotes removed): `for=192.0.2.60;proto=https, for="[2001:db8::1]"`. (The `rfc7239`
+/// crate was weighed and left: it keeps quotes around `host`, which RFC 7239 allows and
+/// proxies send for a host with a port.)
 fn forwarded_elements(headers: &HeaderMap) -> Vec<HashMap<String, String>> {
     values(headers, "forwarded")
         .iter()
