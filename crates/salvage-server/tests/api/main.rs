@@ -3,6 +3,7 @@
 mod admin;
 mod authz_matrix;
 mod budget;
+mod contract;
 mod credentials;
 mod hostile;
 mod inforouter;
