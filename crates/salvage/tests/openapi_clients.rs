@@ -36,8 +36,15 @@ fn a_client_generated_by_openapi_python_client_runs_the_story() {
     let package = out.join("salvage_client");
     let _ = std::fs::remove_dir_all(&package);
     std::fs::create_dir_all(&out).unwrap();
-    let generated = Command::new(bin.join("openapi-python-client"))
-        .args(["generate", "--meta", "none", "--overwrite", "--fail-on-warning", "--url"])
+    // Started as a module: the environment's scripts name the interpreter of the directory it
+    // was built in. Its formatting step runs `ruff`, which the environment's `bin/` holds.
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let generated = Command::new(bin.join("python"))
+        .env("PATH", path)
+        .args(["-m", "openapi_python_client", "generate", "--meta", "none", "--overwrite", "--fail-on-warning", "--url"])
         .arg(format!("{}/api/v1/openapi.json", server.base))
         .arg("--output-path")
         .arg(&package)
