@@ -126,7 +126,8 @@ pub struct DownloadQuery {
                 ("Content-Disposition" = String, description = "`attachment` with the document's name"),
                 ("ETag" = String, description = "The version's SHA-256, quoted"),
                 ("Accept-Ranges" = String, description = "`bytes`"))),
-        (status = 404, response = Problem), (status = 416, response = Problem)))]
+        (status = 404, response = Problem), (status = 416, response = Problem),
+        (status = 422, response = Problem)))]
 pub async fn download(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -207,7 +208,8 @@ fn percent_encode(name: &str) -> String {
 
 /// A document's versions, oldest first.
 #[utoipa::path(get, path = "/documents/{id}/versions", operation_id = "listVersions", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = [VersionView]), (status = 404, response = Problem)))]
+    responses((status = 200, body = [VersionView]), (status = 404, response = Problem),
+        (status = 422, response = Problem)))]
 pub async fn versions(
     State(state): State<AppState>,
     Caller(actor): Caller,

@@ -132,7 +132,10 @@ fn meaning(status: u16) -> &'static str {
         413 => "The body is larger than the server accepts",
         415 => "The body is not sent as `application/json`",
         416 => "The range is outside the document; `Content-Range` gives its size",
-        422 => "The body's JSON does not have the shape this operation reads, or a name is invalid",
+        422 => {
+            "The body's JSON does not have the shape this operation reads, a name is invalid, or the \
+             item is of the wrong kind (a folder where a document is needed, or the reverse)"
+        }
         429 => "Too many failed logins; try again after `Retry-After` seconds",
         500 => "The server failed; the problem's detail says where",
         503 => "The server is busy reading other requests; try again after `Retry-After` seconds",
