@@ -44,7 +44,16 @@ fn a_client_generated_by_openapi_python_client_runs_the_story() {
     .unwrap();
     let generated = Command::new(bin.join("python"))
         .env("PATH", path)
-        .args(["-m", "openapi_python_client", "generate", "--meta", "none", "--overwrite", "--fail-on-warning", "--url"])
+        .args([
+            "-m",
+            "openapi_python_client",
+            "generate",
+            "--meta",
+            "none",
+            "--overwrite",
+            "--fail-on-warning",
+            "--url",
+        ])
         .arg(format!("{}/api/v1/openapi.json", server.base))
         .arg("--output-path")
         .arg(&package)

@@ -57,7 +57,9 @@ impl Modify for ErrorResponses {
         // Every reference to the shared response is now written out in place; generators
         // handle inline responses best.
         if let Some(components) = openapi.components.as_mut() {
-            components.responses.remove(<Problem as utoipa::ToResponse>::response().0);
+            components
+                .responses
+                .remove(<Problem as utoipa::ToResponse>::response().0);
         }
     }
 }
@@ -71,7 +73,10 @@ fn common_statuses(operation: &Operation) -> Vec<u16> {
         .as_ref()
         .is_some_and(|b| b.content.contains_key("application/json"));
     let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-    let sessions = operation.tags.as_ref().is_some_and(|t| t.iter().any(|t| t == "sessions"));
+    let sessions = operation
+        .tags
+        .as_ref()
+        .is_some_and(|t| t.iter().any(|t| t == "sessions"));
     let mut statuses = vec![408, 500];
     if has(ParameterIn::Path) || has(ParameterIn::Query) || json_body {
         statuses.push(400);

@@ -82,7 +82,10 @@ pub struct AuditActionName;
 
 impl PartialSchema for AuditActionName {
     fn schema() -> RefOr<Schema> {
-        string_enum("What an audit event records.", AuditAction::ALL.map(AuditAction::as_str))
+        string_enum(
+            "What an audit event records.",
+            AuditAction::ALL.map(AuditAction::as_str),
+        )
     }
 }
 

@@ -49,7 +49,10 @@ async fn check(request: Request, next: Next, found: Mismatches) -> Response {
         (body, None)
     };
     if let Err(why) = CONTRACT.check(&method, api_path, parts.status, &parts.headers, bytes.as_deref()) {
-        found.lock().unwrap().push(format!("{method} {path} answered {}: {why}", parts.status));
+        found
+            .lock()
+            .unwrap()
+            .push(format!("{method} {path} answered {}: {why}", parts.status));
     }
     Response::from_parts(parts, body)
 }
@@ -108,7 +111,9 @@ impl Contract {
             .iter()
             .filter(|(_, t)| {
                 t.len() == segments.len()
-                    && t.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
+                    && t.iter()
+                        .zip(&segments)
+                        .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()))
             })
             .max_by_key(|(_, t)| t.iter().map(|s| !s.starts_with('{')).collect::<Vec<_>>())
             .map(|(name, _)| name.as_str())
@@ -134,7 +139,10 @@ impl Contract {
             // No such operation: the router's refusals, which no document can list.
             return match status.as_u16() {
                 404 | 405 => self.problem_or_empty(headers, body),
-                _ => Err(format!("no operation {} {path} in the document", method_key.to_uppercase())),
+                _ => Err(format!(
+                    "no operation {} {path} in the document",
+                    method_key.to_uppercase()
+                )),
             };
         };
         let op = format!("{} {template}", method_key.to_uppercase());
@@ -182,7 +190,8 @@ impl Contract {
         let instance: Value =
             serde_json::from_slice(bytes).map_err(|e| format!("{op} {code}: the {media} body does not parse: {e}"))?;
         let schema_pointer = format!("{pointer}/content/{}/schema", media.replace('/', "~1"));
-        self.validate(&schema_pointer, &instance).map_err(|e| format!("{op} {code}: {e}"))
+        self.validate(&schema_pointer, &instance)
+            .map_err(|e| format!("{op} {code}: {e}"))
     }
 
     /// A refusal of the router: an empty body, or a problem document.
@@ -193,7 +202,9 @@ impl Contract {
                 let instance: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
                 self.validate("/components/schemas/Problem", &instance)
             }
-            (m, _) => Err(format!("a refusal of the router with a {m:?} body instead of a problem")),
+            (m, _) => Err(format!(
+                "a refusal of the router with a {m:?} body instead of a problem"
+            )),
         }
     }
 
@@ -218,7 +229,10 @@ impl Contract {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(format!("the body does not match its schema: {}; body: {instance}", errors.join("; ")))
+            Err(format!(
+                "the body does not match its schema: {}; body: {instance}",
+                errors.join("; ")
+            ))
         }
     }
 
@@ -233,7 +247,8 @@ impl Contract {
         root.insert("$schema".into(), "https://json-schema.org/draft/2020-12/schema".into());
         root.insert("allOf".into(), Value::Array(vec![closed(schema.clone())]));
         root.insert("components".into(), closed(self.doc["components"].clone()));
-        jsonschema::draft202012::new(&Value::Object(root)).map_err(|e| format!("the schema at {pointer} is invalid: {e}"))
+        jsonschema::draft202012::new(&Value::Object(root))
+            .map_err(|e| format!("the schema at {pointer} is invalid: {e}"))
     }
 }
 
@@ -290,7 +305,14 @@ mod tests {
     #[test]
     fn the_contract_accepts_a_declared_problem() {
         check(Method::GET, "/trash", 401, "application/problem+json", &problem(401)).unwrap();
-        check(Method::GET, "/nodes/abc", 400, "application/problem+json", &problem(400)).unwrap();
+        check(
+            Method::GET,
+            "/nodes/abc",
+            400,
+            "application/problem+json",
+            &problem(400),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -301,11 +323,32 @@ mod tests {
 
     #[test]
     fn the_contract_refuses_a_body_off_its_schema() {
-        let e = check(Method::GET, "/trash", 200, "application/json", &json!({"items": [{"id": 1}]})).unwrap_err();
+        let e = check(
+            Method::GET,
+            "/trash",
+            200,
+            "application/json",
+            &json!({"items": [{"id": 1}]}),
+        )
+        .unwrap_err();
         assert!(e.contains("does not match its schema"), "{e}");
-        let e = check(Method::GET, "/trash", 200, "application/json", &json!({"items": [], "extra": 1})).unwrap_err();
+        let e = check(
+            Method::GET,
+            "/trash",
+            200,
+            "application/json",
+            &json!({"items": [], "extra": 1}),
+        )
+        .unwrap_err();
         assert!(e.contains("does not match its schema"), "{e}");
-        let e = check(Method::GET, "/me", 401, "application/problem+json", &json!({"code": "x"})).unwrap_err();
+        let e = check(
+            Method::GET,
+            "/me",
+            401,
+            "application/problem+json",
+            &json!({"code": "x"}),
+        )
+        .unwrap_err();
         assert!(e.contains("does not match its schema"), "{e}");
     }
 

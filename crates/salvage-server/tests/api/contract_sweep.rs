@@ -114,7 +114,9 @@ async fn the_answers_integrators_met_are_in_the_document() {
     let library = s.library(&admin, "Docs").await;
     let document = s.uploaded(&admin, library, "a.bin", &[0, 159, 255]).await;
 
-    s.send(Method::GET, "/api/v1/trash", None, None).await.problem(401, "unauthenticated");
+    s.send(Method::GET, "/api/v1/trash", None, None)
+        .await
+        .problem(401, "unauthenticated");
     s.get("/api/v1/nodes/abc", &admin).await.problem(400, "invalid-path");
     let bare = s
         .http
