@@ -183,7 +183,8 @@ impl Contract {
                 keys(&Value::Object(content.clone()))
             ));
         };
-        if declared["schema"].is_null() || !is_json(media) {
+        // A HEAD answer has its GET's headers and no body.
+        if declared["schema"].is_null() || !is_json(media) || method == Method::HEAD {
             return Ok(());
         }
         let bytes = body.unwrap_or_default();
@@ -313,6 +314,18 @@ mod tests {
             &problem(400),
         )
         .unwrap();
+    }
+
+    #[test]
+    fn the_contract_reads_a_head_answer_as_its_get_without_a_body() {
+        let headers = json_headers("application/json");
+        CONTRACT
+            .check(&Method::HEAD, "/trash", StatusCode::OK, &headers, Some(b""))
+            .unwrap();
+        let e = CONTRACT
+            .check(&Method::HEAD, "/trash", StatusCode::IM_A_TEAPOT, &headers, Some(b""))
+            .unwrap_err();
+        assert!(e.contains("GET /trash does not declare status 418"), "{e}");
     }
 
     #[test]
