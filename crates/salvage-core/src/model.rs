@@ -54,6 +54,8 @@ pub enum RestorePolicy {
 }
 
 impl RestorePolicy {
+    pub const ALL: [RestorePolicy; 2] = [RestorePolicy::DeleterOrAdministrator, RestorePolicy::AnyTrashRole];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RestorePolicy::DeleterOrAdministrator => "deleter-or-administrator",
@@ -197,6 +199,8 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    pub const ALL: [NodeKind; 3] = [NodeKind::Library, NodeKind::Folder, NodeKind::Document];
+
     pub fn as_str(self) -> &'static str {
         match self {
             NodeKind::Library => "library",
@@ -374,6 +378,16 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 7] = [
+        AuditAction::Recycle,
+        AuditAction::Restore,
+        AuditAction::Purge,
+        AuditAction::AutoPurge,
+        AuditAction::Empty,
+        AuditAction::MoveToSystemBin,
+        AuditAction::Rename,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Recycle => "recycle",
@@ -387,17 +401,7 @@ impl AuditAction {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [
-            AuditAction::Recycle,
-            AuditAction::Restore,
-            AuditAction::Purge,
-            AuditAction::AutoPurge,
-            AuditAction::Empty,
-            AuditAction::MoveToSystemBin,
-            AuditAction::Rename,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 

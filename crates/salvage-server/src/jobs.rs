@@ -16,7 +16,7 @@ pub enum JobState {
     Failed,
 }
 
-/// What a job has done so far. `T` is the per-item result view of the face that started it.
+/// What a background job has done so far, and every item's outcome once it is over.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct JobStatus<T> {
     pub id: String,

@@ -1,6 +1,6 @@
 //! Third-party tools for the tests: the WSDL-driven SOAP clients zeep and PHP's SoapClient
-//! (running the scripts in `tests/clients/` at the workspace root; PHP in `php`) and moto's
-//! S3-compatible server.
+//! (running the scripts in `tests/clients/` at the workspace root; PHP in `php`), the OpenAPI
+//! validator and client generator, and moto's S3-compatible server.
 //!
 //! Each runs from a virtual environment with pinned packages, created under the workspace's
 //! `target/` on first use. Where Python, venv or the package index is not available the tests
@@ -28,6 +28,18 @@ pub struct Tool {
 pub const ZEEP: Tool = Tool {
     name: "zeep-4.3.3",
     requirements: &["zeep==4.3.3"],
+};
+
+/// The REST API's contract tools: `openapi-spec-validator` checks the served document, and
+/// `openapi-python-client` generates a client from it; the generated client needs `httpx`,
+/// `attrs` (both come with the generator) and `python-dateutil`.
+pub const OPENAPI: Tool = Tool {
+    name: "openapi-0.9.0-0.29.1",
+    requirements: &[
+        "openapi-spec-validator==0.9.0",
+        "openapi-python-client==0.29.1",
+        "python-dateutil==2.9.0.post0",
+    ],
 };
 
 /// moto's server mode: an S3-compatible object store on loopback.
@@ -98,6 +110,12 @@ pub fn tool_bin(tool: &Tool) -> Option<PathBuf> {
 /// The Python of an environment with zeep.
 pub fn zeep_python() -> Option<PathBuf> {
     tool_bin(&ZEEP).map(|bin| bin.join("python"))
+}
+
+/// The `bin/` of an environment with the OpenAPI tools (`openapi-spec-validator`,
+/// `openapi-python-client` and its `python`).
+pub fn openapi_tools() -> Option<PathBuf> {
+    tool_bin(&OPENAPI)
 }
 
 /// The `bin/` of `target/python-tools/{tool.name}`, created if missing.

@@ -37,7 +37,7 @@ pub struct CreateTenantRequest {
 }
 
 /// Every tenant (system administrators).
-#[utoipa::path(get, path = "/tenants", tag = "administration", security(("bearer" = [])),
+#[utoipa::path(get, path = "/tenants", operation_id = "listTenants", tag = "administration", security(("bearer" = [])),
     responses((status = 200, body = [TenantView]), (status = 403, response = Problem)))]
 pub async fn list_tenants(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<TenantView>>> {
     Ok(Json(
@@ -46,7 +46,7 @@ pub async fn list_tenants(State(state): State<AppState>, Caller(actor): Caller) 
 }
 
 /// Create a tenant (system administrators).
-#[utoipa::path(post, path = "/tenants", tag = "administration", security(("bearer" = [])), request_body = CreateTenantRequest,
+#[utoipa::path(post, path = "/tenants", operation_id = "createTenant", tag = "administration", security(("bearer" = [])), request_body = CreateTenantRequest,
     responses((status = 201, body = TenantView), (status = 403, response = Problem), (status = 409, response = Problem)))]
 pub async fn create_tenant(
     State(state): State<AppState>,
@@ -77,13 +77,14 @@ pub struct CreateUserRequest {
     /// At least 8 characters; stored only as an argon2id hash.
     pub password: String,
     /// The user's role in the caller's tenant (default `IpsUser`).
+    #[schema(value_type = Option<super::names::RoleName>)]
     pub role: Option<String>,
     #[serde(default)]
     pub is_system_admin: bool,
 }
 
 /// The members of the caller's tenant (administrators).
-#[utoipa::path(get, path = "/users", tag = "administration", security(("bearer" = [])),
+#[utoipa::path(get, path = "/users", operation_id = "listUsers", tag = "administration", security(("bearer" = [])),
     responses((status = 200, body = [UserView]), (status = 403, response = Problem)))]
 pub async fn list_users(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<UserView>>> {
     Ok(Json(
@@ -92,7 +93,8 @@ pub async fn list_users(State(state): State<AppState>, Caller(actor): Caller) ->
 }
 
 /// Create a user in the caller's tenant (administrators).
-#[utoipa::path(post, path = "/users", tag = "administration", security(("bearer" = [])), request_body = CreateUserRequest,
+#[utoipa::path(post, path = "/users", operation_id = "createUser", tag = "administration", security(("bearer" = [])),
+    request_body(content = CreateUserRequest, example = json!({"username": "bob", "password": "password 123", "role": "IpsUser"})),
     responses((status = 201, body = UserView), (status = 400, response = Problem), (status = 403, response = Problem), (status = 409, response = Problem)))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -118,11 +120,12 @@ pub struct MembershipRequest {
     pub user_id: i64,
     /// Tenant name.
     pub tenant: String,
+    #[schema(value_type = super::names::RoleName)]
     pub role: String,
 }
 
 /// Give a user a role in a tenant (system administrators).
-#[utoipa::path(post, path = "/memberships", tag = "administration", security(("bearer" = [])), request_body = MembershipRequest,
+#[utoipa::path(post, path = "/memberships", operation_id = "addMembership", tag = "administration", security(("bearer" = [])), request_body = MembershipRequest,
     responses((status = 204), (status = 400, response = Problem), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn add_membership(
     State(state): State<AppState>,
@@ -161,7 +164,7 @@ pub struct CreateGroupRequest {
 }
 
 /// The tenant's groups.
-#[utoipa::path(get, path = "/groups", tag = "administration", security(("bearer" = [])), responses((status = 200, body = [GroupView])))]
+#[utoipa::path(get, path = "/groups", operation_id = "listGroups", tag = "administration", security(("bearer" = [])), responses((status = 200, body = [GroupView])))]
 pub async fn list_groups(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<GroupView>>> {
     Ok(Json(
         state.repo.groups(&actor).await?.iter().map(GroupView::from).collect(),
@@ -169,7 +172,7 @@ pub async fn list_groups(State(state): State<AppState>, Caller(actor): Caller) -
 }
 
 /// Create a group (administrators).
-#[utoipa::path(post, path = "/groups", tag = "administration", security(("bearer" = [])), request_body = CreateGroupRequest,
+#[utoipa::path(post, path = "/groups", operation_id = "createGroup", tag = "administration", security(("bearer" = [])), request_body = CreateGroupRequest,
     responses((status = 201, body = GroupView), (status = 403, response = Problem), (status = 409, response = Problem)))]
 pub async fn create_group(
     State(state): State<AppState>,
@@ -187,7 +190,7 @@ pub struct GroupMemberRequest {
 }
 
 /// Add a user to a group (administrators); the Administrators group makes them administrators.
-#[utoipa::path(post, path = "/groups/{name}/members", tag = "administration", security(("bearer" = [])), params(("name" = String, Path)), request_body = GroupMemberRequest,
+#[utoipa::path(post, path = "/groups/{name}/members", operation_id = "addGroupMember", tag = "administration", security(("bearer" = [])), params(("name" = String, Path)), request_body = GroupMemberRequest,
     responses((status = 204), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn add_group_member(
     State(state): State<AppState>,

@@ -19,7 +19,7 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// Only what the user with this id did (as `actor`, kept for older clients).
     pub actor_id: Option<i64>,
-    /// `recycle`, `restore`, `purge`, `auto-purge`, `empty` or `move-to-system-bin`.
+    #[param(value_type = Option<super::names::AuditActionName>)]
     pub action: Option<String>,
     /// At or after this time: RFC 3339, a date (its first moment), `2026-03-01 10:00` (UTC),
     /// `10:00` (today, UTC) or an age such as `2h` or `7d`.
@@ -41,7 +41,7 @@ pub struct AuditPage {
 }
 
 /// Audit events, newest first (administrators see everyone's; others their own).
-#[utoipa::path(get, path = "/audit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
+#[utoipa::path(get, path = "/audit", operation_id = "listAudit", tag = "audit", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -1,5 +1,6 @@
 //! Document contents: streamed uploads and downloads (with `Range`), and versions.
 
+use super::document::Binary;
 use super::extract::{Path, Query};
 use super::views::{NodeView, VersionView};
 use crate::auth::Caller;
@@ -31,10 +32,11 @@ pub struct UploadView {
 
 /// Upload a document (the request body is its content, streamed). An existing document of that
 /// name gets a new version.
-#[utoipa::path(post, path = "/nodes/{id}/documents", tag = "repository", security(("bearer" = [])),
+#[utoipa::path(post, path = "/nodes/{id}/documents", operation_id = "uploadDocument", tag = "repository", security(("bearer" = [])),
     params(("id" = i64, Path, description = "The folder"), UploadQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = UploadView), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 413, response = Problem)))]
+    request_body(content = inline(Binary), content_type = "application/octet-stream", description = "The document's bytes, streamed"),
+    responses((status = 201, body = UploadView), (status = 400, response = Problem), (status = 403, response = Problem), (status = 404, response = Problem),
+        (status = 409, response = Problem), (status = 413, response = Problem), (status = 422, response = Problem)))]
 pub async fn upload(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -112,8 +114,20 @@ pub struct DownloadQuery {
 }
 
 /// Download a document's content (streamed; single byte ranges supported).
-#[utoipa::path(get, path = "/documents/{id}/content", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path), DownloadQuery),
-    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 206, description = "The requested range"), (status = 404, response = Problem), (status = 416, response = Problem)))]
+#[utoipa::path(get, path = "/documents/{id}/content", operation_id = "downloadDocument", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path), DownloadQuery,
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`")),
+    responses(
+        (status = 200, description = "The whole document", content_type = "application/octet-stream", body = inline(Binary),
+            headers(("Content-Disposition" = String, description = "`attachment` with the document's name"),
+                ("ETag" = String, description = "The version's SHA-256, quoted"),
+                ("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = inline(Binary),
+            headers(("Content-Range" = String, description = "`bytes <first>-<last>/<size>`"),
+                ("Content-Disposition" = String, description = "`attachment` with the document's name"),
+                ("ETag" = String, description = "The version's SHA-256, quoted"),
+                ("Accept-Ranges" = String, description = "`bytes`"))),
+        (status = 404, response = Problem), (status = 416, response = Problem),
+        (status = 422, response = Problem)))]
 pub async fn download(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -193,8 +207,9 @@ fn percent_encode(name: &str) -> String {
 }
 
 /// A document's versions, oldest first.
-#[utoipa::path(get, path = "/documents/{id}/versions", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
-    responses((status = 200, body = [VersionView]), (status = 404, response = Problem)))]
+#[utoipa::path(get, path = "/documents/{id}/versions", operation_id = "listVersions", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = [VersionView]), (status = 404, response = Problem),
+        (status = 422, response = Problem)))]
 pub async fn versions(
     State(state): State<AppState>,
     Caller(actor): Caller,

@@ -4,9 +4,11 @@
 mod admin;
 mod audit;
 mod content;
+mod document;
 mod extract;
 #[doc(hidden)]
 pub(crate) mod fuzzing;
+mod names;
 mod nodes;
 mod params;
 mod sessions;
@@ -26,7 +28,12 @@ use utoipa_axum::routes;
     info(title = "salvage REST API", description = "A document repository whose recycle bin you can trust."),
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
-    components(schemas(crate::problem::Problem), responses(crate::problem::Problem)),
+    // The enums that only query parameters use are listed here: parameters do not collect the
+    // schemas they refer to.
+    components(
+        schemas(crate::problem::Problem, names::StageName, names::TrashSortName, names::AuditActionName),
+        responses(crate::problem::Problem)
+    ),
     tags(
         (name = "sessions", description = "Log in and out"),
         (name = "repository", description = "Libraries, folders and documents"),
@@ -105,7 +112,7 @@ pub fn router(max_body_bytes: usize, timeout: std::time::Duration) -> Router<App
         .layer(axum::extract::DefaultBodyLimit::disable())
         .split_for_parts();
     doc.merge(upload_doc);
-    let doc = std::sync::Arc::new(doc);
+    let doc = std::sync::Arc::new(finish(doc));
     api.merge(uploads).route(
         "/openapi.json",
         get(move || {
@@ -119,5 +126,11 @@ pub fn router(max_body_bytes: usize, timeout: std::time::Duration) -> Router<App
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = api().split_for_parts();
     doc.merge(uploads().split_for_parts().1);
+    finish(doc)
+}
+
+/// The document once every route is in: the shared error responses added to each operation.
+fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    document::ErrorResponses.modify(&mut doc);
     doc
 }

@@ -57,7 +57,7 @@ async fn children_page(state: &AppState, actor: &Actor, parent: Option<&Node>, q
 }
 
 /// The libraries (top-level folders).
-#[utoipa::path(get, path = "/libraries", tag = "repository", security(("bearer" = [])), params(PageQuery),
+#[utoipa::path(get, path = "/libraries", operation_id = "listLibraries", tag = "repository", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = NodePage)))]
 pub async fn list_libraries(
     State(state): State<AppState>,
@@ -68,7 +68,7 @@ pub async fn list_libraries(
 }
 
 /// Create a library (administrators).
-#[utoipa::path(post, path = "/libraries", tag = "repository", security(("bearer" = [])), request_body = NameRequest,
+#[utoipa::path(post, path = "/libraries", operation_id = "createLibrary", tag = "repository", security(("bearer" = [])), request_body = NameRequest,
     responses((status = 201, body = NodeView), (status = 403, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn create_library(
     State(state): State<AppState>,
@@ -86,7 +86,7 @@ pub struct ResolveQuery {
 }
 
 /// Look up a live item by its path.
-#[utoipa::path(get, path = "/resolve", tag = "repository", security(("bearer" = [])), params(ResolveQuery),
+#[utoipa::path(get, path = "/resolve", operation_id = "resolvePath", tag = "repository", security(("bearer" = [])), params(ResolveQuery),
     responses((status = 200, body = NodeView), (status = 404, response = Problem)))]
 pub async fn resolve(
     State(state): State<AppState>,
@@ -98,7 +98,7 @@ pub async fn resolve(
 }
 
 /// One live item.
-#[utoipa::path(get, path = "/nodes/{id}", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/nodes/{id}", operation_id = "getNode", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = NodeView), (status = 404, response = Problem)))]
 pub async fn get_node(
     State(state): State<AppState>,
@@ -119,7 +119,7 @@ pub struct UpdateNodeRequest {
 }
 
 /// Rename and/or move an item: both happen or neither.
-#[utoipa::path(patch, path = "/nodes/{id}", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateNodeRequest,
+#[utoipa::path(patch, path = "/nodes/{id}", operation_id = "updateNode", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateNodeRequest,
     responses((status = 200, body = NodeView), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn update_node(
     State(state): State<AppState>,
@@ -138,7 +138,7 @@ pub async fn update_node(
 }
 
 /// Move an item (and everything in it) to the caller's recycle bin.
-#[utoipa::path(delete, path = "/nodes/{id}", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/nodes/{id}", operation_id = "deleteNode", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, description = "The trash item the deletion created", body = TrashItemView), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn delete_node(
     State(state): State<AppState>,
@@ -150,7 +150,7 @@ pub async fn delete_node(
 }
 
 /// A folder's live children, by name.
-#[utoipa::path(get, path = "/nodes/{id}/children", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path), PageQuery),
+#[utoipa::path(get, path = "/nodes/{id}/children", operation_id = "listChildren", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path), PageQuery),
     responses((status = 200, body = NodePage), (status = 404, response = Problem)))]
 pub async fn children(
     State(state): State<AppState>,
@@ -163,7 +163,7 @@ pub async fn children(
 }
 
 /// Create a folder inside a folder or library.
-#[utoipa::path(post, path = "/nodes/{id}/folders", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NameRequest,
+#[utoipa::path(post, path = "/nodes/{id}/folders", operation_id = "createFolder", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NameRequest,
     responses((status = 201, body = NodeView), (status = 403, response = Problem), (status = 404, response = Problem), (status = 409, response = Problem), (status = 422, response = Problem)))]
 pub async fn create_folder(
     State(state): State<AppState>,
@@ -177,11 +177,12 @@ pub async fn create_folder(
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AclEntryView {
-    /// `anonymous`, `members`, `group` or `user`.
+    #[schema(value_type = super::names::PrincipalName)]
     pub principal: String,
     /// Group or user id (for `group` and `user`).
     pub id: Option<i64>,
     /// 0 No Access, 1 List, 2 Read, 3 Add, 4 Add & Read, 5 Change, 6 Full Control.
+    #[schema(minimum = 0, maximum = 6)]
     pub right: u8,
 }
 
@@ -226,7 +227,7 @@ pub(super) fn entry(v: &AclEntryView) -> ApiResult<AclEntry> {
 }
 
 /// A folder's effective access list.
-#[utoipa::path(get, path = "/nodes/{id}/acl", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/nodes/{id}/acl", operation_id = "getAccessList", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = AccessListView), (status = 404, response = Problem)))]
 pub async fn get_acl(
     State(state): State<AppState>,
@@ -241,7 +242,7 @@ pub async fn get_acl(
 }
 
 /// Set a folder's own access list, or (`inherited: true`) go back to inheriting.
-#[utoipa::path(put, path = "/nodes/{id}/acl", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AccessListView,
+#[utoipa::path(put, path = "/nodes/{id}/acl", operation_id = "setAccessList", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = AccessListView,
     responses((status = 204), (status = 403, response = Problem), (status = 404, response = Problem)))]
 pub async fn set_acl(
     State(state): State<AppState>,
@@ -273,7 +274,7 @@ impl From<&DocType> for DocTypeView {
 }
 
 /// The tenant's document types.
-#[utoipa::path(get, path = "/document-types", tag = "repository", security(("bearer" = [])), responses((status = 200, body = [DocTypeView])))]
+#[utoipa::path(get, path = "/document-types", operation_id = "listDocumentTypes", tag = "repository", security(("bearer" = [])), responses((status = 200, body = [DocTypeView])))]
 pub async fn list_doc_types(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<Vec<DocTypeView>>> {
     Ok(Json(
         state
@@ -287,7 +288,7 @@ pub async fn list_doc_types(State(state): State<AppState>, Caller(actor): Caller
 }
 
 /// Create a document type (administrators).
-#[utoipa::path(post, path = "/document-types", tag = "repository", security(("bearer" = [])), request_body = NameRequest,
+#[utoipa::path(post, path = "/document-types", operation_id = "createDocumentType", tag = "repository", security(("bearer" = [])), request_body = NameRequest,
     responses((status = 201, body = DocTypeView), (status = 403, response = Problem), (status = 409, response = Problem)))]
 pub async fn create_doc_type(
     State(state): State<AppState>,
@@ -306,7 +307,7 @@ pub struct DocTypeRequest {
 }
 
 /// Set or clear a document's type.
-#[utoipa::path(put, path = "/documents/{id}/document-type", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DocTypeRequest,
+#[utoipa::path(put, path = "/documents/{id}/document-type", operation_id = "setDocumentType", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = DocTypeRequest,
     responses((status = 204), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn set_doc_type(
     State(state): State<AppState>,
@@ -326,7 +327,7 @@ pub struct PublishRequest {
 }
 
 /// Publish a version of a document.
-#[utoipa::path(post, path = "/documents/{id}/publish", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PublishRequest,
+#[utoipa::path(post, path = "/documents/{id}/publish", operation_id = "publishDocument", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PublishRequest,
     responses((status = 204), (status = 400, response = Problem), (status = 404, response = Problem)))]
 pub async fn publish(
     State(state): State<AppState>,
@@ -346,7 +347,7 @@ pub struct PublishingRuleRequest {
 }
 
 /// Set a library's publishing rule (administrators).
-#[utoipa::path(put, path = "/libraries/{id}/publishing-rule", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PublishingRuleRequest,
+#[utoipa::path(put, path = "/libraries/{id}/publishing-rule", operation_id = "setPublishingRule", tag = "repository", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PublishingRuleRequest,
     responses((status = 204), (status = 403, response = Problem), (status = 404, response = Problem), (status = 422, response = Problem)))]
 pub async fn set_publishing_rule(
     State(state): State<AppState>,

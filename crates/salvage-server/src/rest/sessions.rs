@@ -26,6 +26,8 @@ pub struct LoginRequest {
 pub struct SessionView {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
+    /// Always `Bearer`.
+    #[schema(value_type = String, example = "Bearer")]
     pub token_type: &'static str,
     /// Seconds of inactivity after which the token expires; every use extends it.
     pub expires_in: i64,
@@ -39,6 +41,7 @@ pub struct MeView {
     pub tenant_id: i64,
     pub tenant: String,
     /// The Scene7 role of the membership.
+    #[schema(value_type = super::names::RoleName)]
     pub role: String,
     pub is_admin: bool,
 }
@@ -59,7 +62,8 @@ async fn me_view(state: &AppState, actor: &Actor) -> ApiResult<MeView> {
 /// After repeated failures of one account from one address, that address is refused for that
 /// account for a while without checking the password: `429` with code `too-many-attempts` and
 /// `Retry-After`.
-#[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = LoginRequest,
+#[utoipa::path(post, path = "/sessions", operation_id = "login", tag = "sessions",
+    request_body(content = LoginRequest, example = json!({"login": "alice", "password": "correct horse battery staple", "tenant": "default"})),
     responses((status = 201, body = SessionView), (status = 401, response = Problem),
         (status = 429, response = Problem)))]
 pub async fn login(
@@ -85,7 +89,7 @@ pub async fn login(
 }
 
 /// Log out: the token stops working at once.
-#[utoipa::path(delete, path = "/sessions/current", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/sessions/current", operation_id = "logout", tag = "sessions", security(("bearer" = [])),
     responses((status = 204), (status = 401, response = Problem)))]
 pub async fn logout(State(state): State<AppState>, _caller: Caller, headers: HeaderMap) -> ApiResult<StatusCode> {
     let token = bearer(&headers).ok_or_else(|| ApiError::unauthenticated("no bearer token"))?;
@@ -94,7 +98,7 @@ pub async fn logout(State(state): State<AppState>, _caller: Caller, headers: Hea
 }
 
 /// The caller: user, tenant, role.
-#[utoipa::path(get, path = "/me", tag = "sessions", security(("bearer" = [])),
+#[utoipa::path(get, path = "/me", operation_id = "getMe", tag = "sessions", security(("bearer" = [])),
     responses((status = 200, body = MeView), (status = 401, response = Problem)))]
 pub async fn me(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<MeView>> {
     Ok(Json(me_view(&state, &actor).await?))

@@ -2,6 +2,7 @@
 //! folder" view, preflight, restore (items or by filter), purge, empty and retention settings.
 
 use super::extract::{Json, Path, Query};
+use super::names::{RestorePolicyName, StageName, TrashSortName};
 use super::views::{KindFilter, NodeView, TrashItemView};
 use crate::auth::Caller;
 use crate::problem::{status_of, ApiError, ApiResult, Problem};
@@ -33,12 +34,13 @@ pub struct FilterParams {
     /// Original path is this folder or below, e.g. `/Finance`.
     pub path_prefix: Option<String>,
     #[serde(rename = "type")]
+    #[schema(rename = "type")]
     pub kind: Option<KindFilter>,
     /// Total size at least this many bytes.
     pub min_size: Option<i64>,
     /// Total size at most this many bytes.
     pub max_size: Option<i64>,
-    /// `user-bin` or `system-bin`.
+    #[schema(value_type = Option<StageName>)]
     pub stage: Option<String>,
     /// Deleted from this folder (the "deleted in this folder" view).
     pub folder: Option<i64>,
@@ -121,18 +123,20 @@ pub struct ListQuery {
     pub name: Option<String>,
     /// Original path is this folder or below, e.g. `/Finance`.
     pub path_prefix: Option<String>,
-    /// `document` or `folder`.
+    /// Only documents, or only folders.
     #[serde(rename = "type")]
-    #[param(rename = "type", value_type = Option<String>)]
+    #[param(rename = "type", value_type = Option<KindFilter>)]
     pub kind: Option<KindFilter>,
+    /// Total size at least this many bytes.
     pub min_size: Option<i64>,
+    /// Total size at most this many bytes.
     pub max_size: Option<i64>,
-    /// `user-bin` or `system-bin`.
+    #[param(value_type = Option<StageName>)]
     pub stage: Option<String>,
     /// Deleted from this folder.
     pub folder: Option<i64>,
-    /// The order: `newest` (default), `oldest`, `name`, `name-desc`, `largest` or `smallest`.
-    /// Later pages may leave it out: their cursor knows it.
+    /// The order (default `newest`). Later pages may leave it out: their cursor knows it.
+    #[param(value_type = Option<TrashSortName>)]
     pub sort: Option<String>,
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
@@ -200,7 +204,7 @@ async fn page(
 
 /// Deleted items visible to the caller (administrators see everyone's), newest first unless
 /// `sort` says otherwise.
-#[utoipa::path(get, path = "/trash", tag = "trash", security(("bearer" = [])), params(ListQuery),
+#[utoipa::path(get, path = "/trash", operation_id = "listTrash", tag = "trash", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = TrashPage), (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -224,13 +228,16 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct FolderTrashQuery {
     /// The order, as for `GET /trash`.
+    #[param(value_type = Option<TrashSortName>)]
     pub sort: Option<String>,
+    /// The `next` value of the previous page.
     pub cursor: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
     pub limit: Option<u32>,
 }
 
 /// Items deleted from this folder.
-#[utoipa::path(get, path = "/nodes/{id}/trash", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path), FolderTrashQuery),
+#[utoipa::path(get, path = "/nodes/{id}/trash", operation_id = "listFolderTrash", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path), FolderTrashQuery),
     responses((status = 200, body = TrashPage), (status = 404, response = Problem)))]
 pub async fn deleted_in_folder(
     State(state): State<AppState>,
@@ -249,7 +256,7 @@ pub async fn deleted_in_folder(
 }
 
 /// One deleted item.
-#[utoipa::path(get, path = "/trash/{id}", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/trash/{id}", operation_id = "getTrashItem", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TrashItemView), (status = 404, response = Problem)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -266,7 +273,7 @@ pub struct TrashContents {
 }
 
 /// What a deleted item holds (at most 1000 nodes).
-#[utoipa::path(get, path = "/trash/{id}/contents", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/trash/{id}/contents", operation_id = "getTrashContents", tag = "trash", security(("bearer" = [])), params(("id" = i64, Path)),
     responses((status = 200, body = TrashContents), (status = 404, response = Problem)))]
 pub async fn contents(
     State(state): State<AppState>,
@@ -402,13 +409,38 @@ pub struct ItemProblem {
     pub detail: String,
 }
 
+/// Which item a result is about: a whole deletion (`record`, a trash item id) or a node inside
+/// one (`node`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Only its schema is used: the core's `TrashItem` is what is written.
+pub struct ItemRef {
+    #[schema(rename = "type")]
+    kind: ItemRefKind,
+    id: i64,
+}
+
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum ItemRefKind {
+    Record,
+    Node,
+}
+
+/// What happened to one item: `restored` (or would be, in a preflight), `skipped` or `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Restored,
+    Skipped,
+    Failed,
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemResultView {
-    /// `{"type": "record", "id": 42}` or `{"type": "node", "id": 17}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = ItemRef)]
     pub item: TrashItem,
-    /// `restored` (or would be, in a preflight), `skipped` or `failed`.
-    pub status: &'static str,
+    pub status: ItemStatus,
     pub node_id: Option<i64>,
     pub path: Option<String>,
     pub renamed_from: Option<String>,
@@ -447,14 +479,14 @@ fn item_view(x: &ItemResult) -> ItemResultView {
     match &x.outcome {
         Outcome::Restored(done) => ItemResultView {
             item: x.item,
-            status: "restored",
+            status: ItemStatus::Restored,
             node_id: Some(done.node_id),
             path: Some(done.path.clone()),
             renamed_from: done.renamed_from.clone(),
             problem: None,
         },
-        Outcome::Skipped(e) => failure("skipped", e),
-        Outcome::Failed(e) => failure("failed", e),
+        Outcome::Skipped(e) => failure(ItemStatus::Skipped, e),
+        Outcome::Failed(e) => failure(ItemStatus::Failed, e),
     }
 }
 
@@ -472,7 +504,8 @@ fn report(r: BatchReport) -> RestoreReport {
 }
 
 /// Say per item whether a restore with these options would succeed, and why not. Changes nothing.
-#[utoipa::path(post, path = "/trash/preflight", tag = "trash", security(("bearer" = [])), request_body = RestoreRequest,
+#[utoipa::path(post, path = "/trash/preflight", operation_id = "preflightRestore", tag = "trash", security(("bearer" = [])),
+    request_body(content = RestoreRequest, example = json!({"items": [42], "nodes": [], "options": {"on_conflict": "rename", "missing_parent": "recreate"}})),
     responses((status = 200, body = RestoreReport), (status = 400, response = Problem)))]
 pub async fn preflight(
     State(state): State<AppState>,
@@ -487,7 +520,8 @@ pub async fn preflight(
 }
 
 /// Restore items, reporting each one.
-#[utoipa::path(post, path = "/trash/restore", tag = "trash", security(("bearer" = [])), request_body = RestoreRequest,
+#[utoipa::path(post, path = "/trash/restore", operation_id = "restoreTrash", tag = "trash", security(("bearer" = [])),
+    request_body(content = RestoreRequest, example = json!({"items": [42, 43], "options": {"on_conflict": "rename", "missing_parent": "recreate", "all_or_nothing": false}})),
     responses((status = 200, body = RestoreReport), (status = 400, response = Problem)))]
 pub async fn restore(
     State(state): State<AppState>,
@@ -525,8 +559,11 @@ pub type JobView = crate::jobs::JobStatus<ItemResultView>;
 
 /// Restore everything matching a filter ("everything bob deleted under /Finance since 10:00"),
 /// at once or as a background job.
-#[utoipa::path(post, path = "/trash/restore-by-filter", tag = "trash", security(("bearer" = [])), request_body = RestoreByFilterRequest,
-    responses((status = 200, body = RestoreReport), (status = 202, description = "Running as a job; follow the Location header", body = JobView),
+#[utoipa::path(post, path = "/trash/restore-by-filter", operation_id = "restoreTrashByFilter", tag = "trash", security(("bearer" = [])),
+    request_body(content = RestoreByFilterRequest, example = json!({"filter": {"deleted_by": "bob", "path_prefix": "/Finance", "since": "2026-03-01T10:00:00Z"}, "options": {"on_conflict": "skip"}, "dry_run": false})),
+    responses((status = 200, description = "Done at once (or only preflighted)", body = RestoreReport),
+        (status = 202, description = "Running as a job; follow the Location header", body = JobView,
+            headers(("Location" = String, description = "The job: `/api/v1/jobs/{id}`"))),
         (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn restore_by_filter(
     State(state): State<AppState>,
@@ -572,9 +609,10 @@ pub(crate) fn spawn_restore_job(
             let views: Vec<ItemResultView> = so_far.iter().map(item_view).collect();
             jobs.update(&job_id, |j| {
                 j.done = views.len();
-                j.restored = views.iter().filter(|v| v.status == "restored").count();
-                j.skipped = views.iter().filter(|v| v.status == "skipped").count();
-                j.failed = views.iter().filter(|v| v.status == "failed").count();
+                let count = |status| views.iter().filter(|v| v.status == status).count();
+                j.restored = count(ItemStatus::Restored);
+                j.skipped = count(ItemStatus::Skipped);
+                j.failed = count(ItemStatus::Failed);
             });
         };
         let outcome = repo
@@ -599,7 +637,7 @@ pub(crate) fn spawn_restore_job(
 }
 
 /// A background job's progress and, once it is over, every item's outcome.
-#[utoipa::path(get, path = "/jobs/{id}", tag = "trash", security(("bearer" = [])), params(("id" = String, Path)),
+#[utoipa::path(get, path = "/jobs/{id}", operation_id = "getJob", tag = "trash", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, body = JobView), (status = 404, response = Problem)))]
 pub async fn job(
     State(state): State<AppState>,
@@ -619,16 +657,24 @@ pub struct PurgeRequest {
     pub items: Vec<i64>,
 }
 
+/// Whether a trash item was purged.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PurgeStatus {
+    Purged,
+    Failed,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PurgeResultView {
     pub id: i64,
-    /// `purged` or `failed`.
-    pub status: &'static str,
+    pub status: PurgeStatus,
     pub problem: Option<ItemProblem>,
 }
 
 /// Delete trash items permanently (administrators).
-#[utoipa::path(post, path = "/trash/purge", tag = "trash", security(("bearer" = [])), request_body = PurgeRequest,
+#[utoipa::path(post, path = "/trash/purge", operation_id = "purgeTrash", tag = "trash", security(("bearer" = [])),
+    request_body(content = PurgeRequest, example = json!({"items": [42]})),
     responses((status = 200, body = [PurgeResultView]), (status = 403, response = Problem)))]
 pub async fn purge(
     State(state): State<AppState>,
@@ -649,12 +695,12 @@ pub async fn purge(
             .map(|(r, &id)| match &r.outcome {
                 Ok(_) => PurgeResultView {
                     id,
-                    status: "purged",
+                    status: PurgeStatus::Purged,
                     problem: None,
                 },
                 Err(e) => PurgeResultView {
                     id,
-                    status: "failed",
+                    status: PurgeStatus::Failed,
                     problem: Some(item_problem(e)),
                 },
             })
@@ -677,7 +723,7 @@ pub struct EmptyView {
 }
 
 /// Move the caller's bin (or, for administrators, everyone's) to the system bin.
-#[utoipa::path(post, path = "/trash/empty", tag = "trash", security(("bearer" = [])), request_body = EmptyRequest,
+#[utoipa::path(post, path = "/trash/empty", operation_id = "emptyTrash", tag = "trash", security(("bearer" = [])), request_body = EmptyRequest,
     responses((status = 200, body = EmptyView), (status = 403, response = Problem)))]
 pub async fn empty(
     State(state): State<AppState>,
@@ -698,12 +744,12 @@ pub struct TrashSettingsView {
     pub system_bin_days: u32,
     /// Whether a deleted item's name stays reserved in its folder.
     pub names_reserved: bool,
-    /// `deleter-or-administrator` or `any-trash-role`.
+    #[schema(value_type = RestorePolicyName)]
     pub restore_policy: String,
 }
 
 /// The tenant's retention settings.
-#[utoipa::path(get, path = "/settings/trash", tag = "trash", security(("bearer" = [])), responses((status = 200, body = TrashSettingsView)))]
+#[utoipa::path(get, path = "/settings/trash", operation_id = "getTrashSettings", tag = "trash", security(("bearer" = [])), responses((status = 200, body = TrashSettingsView)))]
 pub async fn get_settings(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult<Json<TrashSettingsView>> {
     let s = state.repo.tenant(&actor).await?.settings;
     Ok(Json(TrashSettingsView {
@@ -715,7 +761,9 @@ pub async fn get_settings(State(state): State<AppState>, Caller(actor): Caller) 
 }
 
 /// Change the tenant's retention settings (administrators).
-#[utoipa::path(put, path = "/settings/trash", tag = "trash", security(("bearer" = [])), request_body = TrashSettingsView,
+#[utoipa::path(put, path = "/settings/trash", operation_id = "setTrashSettings", tag = "trash", security(("bearer" = [])),
+    request_body(content = TrashSettingsView, description = "Every setting: a partial body is refused (422)",
+        example = json!({"user_bin_days": 30, "system_bin_days": 30, "names_reserved": false, "restore_policy": "deleter-or-administrator"})),
     responses((status = 204), (status = 400, response = Problem), (status = 403, response = Problem)))]
 pub async fn set_settings(
     State(state): State<AppState>,

@@ -1,6 +1,7 @@
 //! The JSON shapes of the REST API. They are built from core types here, at the edge, so the
 //! core stays free of HTTP concerns.
 
+use super::names::{AuditActionName, NodeKindName, StageName};
 use chrono::{DateTime, Utc};
 use salvage_core::model::{AuditEvent, Node, NodeKind, Stage, TrashRecord, User, Version};
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,7 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NodeView {
     pub id: i64,
-    /// `library`, `folder` or `document`.
+    #[schema(value_type = NodeKindName)]
     pub kind: String,
     pub name: String,
     /// Path by names, e.g. `/Finance/Reports/q1.pdf`.
@@ -84,6 +85,7 @@ impl From<&Version> for VersionView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrashItemView {
     pub id: i64,
+    #[schema(value_type = NodeKindName)]
     pub kind: String,
     pub name: String,
     pub original_path: String,
@@ -94,7 +96,7 @@ pub struct TrashItemView {
     pub deleted_at: DateTime<Utc>,
     pub item_count: i64,
     pub total_size: i64,
-    /// `user-bin` or `system-bin`.
+    #[schema(value_type = StageName)]
     pub stage: String,
     pub stage_changed_at: DateTime<Utc>,
 }
@@ -157,11 +159,13 @@ impl From<&User> for UserView {
 pub struct AuditEventView {
     pub id: i64,
     pub at: DateTime<Utc>,
+    /// Who did it; absent when salvage did it itself (retention, renames it made).
     pub actor_id: Option<i64>,
+    #[schema(value_type = AuditActionName)]
     pub action: String,
     pub trash_item_id: Option<i64>,
     pub node_id: Option<i64>,
-    /// `library`, `folder` or `document`.
+    #[schema(value_type = NodeKindName)]
     pub kind: String,
     pub name: String,
     pub from_path: String,

@@ -3,6 +3,8 @@
 mod admin;
 mod authz_matrix;
 mod budget;
+mod contract;
+mod contract_sweep;
 mod credentials;
 mod hostile;
 mod inforouter;

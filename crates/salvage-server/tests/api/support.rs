@@ -1,5 +1,6 @@
 //! A real server on a free loopback port, over a fresh repository, and a real HTTP client.
 
+use crate::contract;
 use chrono::{TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use salvage_blob::LocalBlobStore;
@@ -20,6 +21,8 @@ pub struct Server {
     pub clock: Arc<ManualClock>,
     pub repo: Repository,
     stop: Option<oneshot::Sender<()>>,
+    /// REST responses that did not match the OpenAPI document (see `contract`).
+    mismatches: contract::Mismatches,
     _dir: TempDir,
 }
 
@@ -46,7 +49,9 @@ async fn serve_repo(repo: Repository, clock: Arc<ManualClock>, limits: Limits, d
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = salvage_server::app(repo.clone(), limits.clone());
+    // Every REST response is checked against the document on its way out.
+    let mismatches = contract::Mismatches::default();
+    let app = contract::checked(salvage_server::app(repo.clone(), limits.clone()), mismatches.clone());
     tokio::spawn(salvage_server::serve_with(listener, app, &limits, async move {
         let _ = stopped.await;
     }));
@@ -56,6 +61,7 @@ async fn serve_repo(repo: Repository, clock: Arc<ManualClock>, limits: Limits, d
         clock,
         repo,
         stop: Some(stop),
+        mismatches,
         _dir: dir,
     }
 }
@@ -80,10 +86,26 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Records a mismatch as the contract layer does (to show that one fails the test).
+    pub fn record_mismatch(&self, why: &str) {
+        self.mismatches.lock().unwrap().push(why.to_owned());
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
+        }
+        let found = std::mem::take(&mut *self.mismatches.lock().unwrap());
+        // A test that failed already says why; a second panic would abort the process.
+        if !found.is_empty() && !std::thread::panicking() {
+            panic!(
+                "{} response(s) did not match the OpenAPI document:\n{}",
+                found.len(),
+                found.join("\n")
+            );
         }
     }
 }
