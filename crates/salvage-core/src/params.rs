@@ -26,10 +26,11 @@ pub fn parse_time(param: &str, text: &str, bound: Bound, now: DateTime<Utc>) -> 
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
+    // `%.f` also reads no fraction: SOAP clients send `dateTime`s with and without one.
     for format in [
-        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%dT%H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, format) {
@@ -106,6 +107,7 @@ mod tests {
         assert_eq!(read("2026-03-01T11:00:00+01:00"), ten);
         assert_eq!(read("2026-03-01 10:00"), ten);
         assert_eq!(read("2026-03-01T10:00:00"), ten);
+        assert_eq!(read("2026-03-01T10:00:00.000"), ten);
         assert_eq!(read("10:00"), ten);
         assert_eq!(read("2h"), ten);
         assert_eq!(read("120m"), ten);

@@ -315,8 +315,8 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
         return Node::failure("response", "Insufficient rights.", 4030);
     }
     let (since, until) = match (
-        date_param(call.param("StartDate"), false),
-        date_param(call.param("EndDate"), true),
+        date_param(call.param("StartDate"), false, state.repo.clock().now()),
+        date_param(call.param("EndDate"), true, state.repo.clock().now()),
     ) {
         (Ok(s), Ok(u)) => (s, u),
         (Err(m), _) | (_, Err(m)) => return Node::failure("response", &m, 4000),

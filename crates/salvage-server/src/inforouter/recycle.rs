@@ -6,9 +6,10 @@ use super::binding::{Answer, Call};
 use super::xml::Node;
 use super::Operation;
 use crate::state::AppState;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use futures_util::stream::{self, StreamExt};
 use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
@@ -226,30 +227,18 @@ pub async fn get_recycle_bin_content(state: &AppState, call: &Call) -> Answer {
     .await
 }
 
-/// Reads `yyyy-MM-dd` or `yyyy-MM-ddTHH:mm:ss[.fff]` (UTC unless a zone is given, as SOAP
-/// clients send `dateTime`); empty is no bound.
-pub(crate) fn date_param(value: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>>, String> {
+/// A date parameter (`yyyy-MM-dd`, or a `dateTime` as SOAP clients send it: UTC unless a zone
+/// is given), read by the parser every face shares; empty is no bound. A refusal is worded as
+/// infoRouter's .NET server words it.
+pub(crate) fn date_param(value: &str, end_of_day: bool, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
-        return Ok(Some(t.with_timezone(&Utc)));
-    }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(v, f) {
-            return Ok(Some(t.and_utc()));
-        }
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let time = if end_of_day {
-            NaiveTime::from_hms_milli_opt(23, 59, 59, 999).expect("valid time")
-        } else {
-            NaiveTime::MIN
-        };
-        return Ok(Some(d.and_time(time).and_utc()));
-    }
-    Err(format!("String '{v}' was not recognized as a valid DateTime."))
+    let bound = if end_of_day { Bound::Until } else { Bound::From };
+    parse_time("date", v, bound, now)
+        .map(Some)
+        .map_err(|_| format!("String '{v}' was not recognized as a valid DateTime."))
 }
 
 fn size_param(value: &str) -> Result<Option<i64>, String> {
@@ -271,11 +260,12 @@ pub async fn search_recycled_items(state: &AppState, call: &Call) -> Answer {
     if !actor.is_admin {
         return Node::failure("response", ONLY_ADMIN, 4030).into();
     }
+    let now = state.repo.clock().now();
     let parsed = (|| {
         Ok::<_, String>(TrashFilter {
             name_contains: Some(call.param("objectName").trim().to_owned()).filter(|s| !s.is_empty()),
-            since: date_param(call.param("dateDeletedMinDate"), false)?,
-            until: date_param(call.param("dateDeletedMaxDate"), true)?,
+            since: date_param(call.param("dateDeletedMinDate"), false, now)?,
+            until: date_param(call.param("dateDeletedMaxDate"), true, now)?,
             min_size: size_param(call.param("minSize"))?,
             max_size: size_param(call.param("maxSize"))?,
             ..TrashFilter::default()
@@ -442,18 +432,19 @@ mod tests {
 
     #[test]
     fn dates_are_read_in_the_forms_clients_send() {
-        let at = |v: &str| date_param(v, false).unwrap().unwrap().to_rfc3339();
+        let now = Utc::now();
+        let at = |v: &str| date_param(v, false, now).unwrap().unwrap().to_rfc3339();
         assert_eq!(at("2024-01-15"), "2024-01-15T00:00:00+00:00");
         assert_eq!(at("2024-01-15T10:23:45"), "2024-01-15T10:23:45+00:00");
         assert_eq!(at("2024-01-15T10:23:45.5"), "2024-01-15T10:23:45.500+00:00");
         assert_eq!(at("2024-01-15 10:23:45"), "2024-01-15T10:23:45+00:00");
         assert_eq!(at("2024-01-15T10:23:45+02:00"), "2024-01-15T08:23:45+00:00");
         assert_eq!(
-            date_param("2024-01-15", true).unwrap().unwrap().to_rfc3339(),
+            date_param("2024-01-15", true, now).unwrap().unwrap().to_rfc3339(),
             "2024-01-15T23:59:59.999+00:00"
         );
-        assert_eq!(date_param(" ", false), Ok(None));
-        assert!(date_param("yesterday", false).is_err());
+        assert_eq!(date_param(" ", false, now), Ok(None));
+        assert!(date_param("yesterday", false, now).is_err());
     }
 
     #[test]
