@@ -304,6 +304,22 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Every stage, in the order items pass through them.
+    pub const ALL: [Stage; 2] = [Stage::UserBin, Stage::SystemBin];
+
+    /// The stage's name on every face: `user-bin` or `system-bin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::UserBin => "user-bin",
+            Stage::SystemBin => "system-bin",
+        }
+    }
+
+    /// The stage a name names, as `as_str` writes it.
+    pub fn parse(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_i64(self) -> i64 {
         match self {
             Stage::UserBin => 0,

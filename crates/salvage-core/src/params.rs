@@ -57,6 +57,15 @@ pub fn parse_time(param: &str, text: &str, bound: Bound, now: DateTime<Utc>) -> 
     )))
 }
 
+/// A path filter written any way people write paths (`/Finance/Q1`, `Finance\\Q1\\`, `\\Finance`)
+/// as the store compares it: one leading slash, forward slashes, none at the end. Empty or the
+/// root alone is no filter.
+pub fn path_prefix(text: &str) -> Option<String> {
+    let trimmed = text.trim().replace('\\', "/");
+    let trimmed = trimmed.trim_matches('/');
+    (!trimmed.is_empty()).then(|| format!("/{trimmed}"))
+}
+
 /// `90m`, `2h`, `7d`, `1w`, `30s`.
 fn parse_age(s: &str) -> Option<Duration> {
     let unit = s.chars().last()?;
@@ -112,6 +121,14 @@ mod tests {
         assert_eq!(read("2h"), ten);
         assert_eq!(read("120m"), ten);
         assert_eq!(read(" 2026-03-01 "), Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap());
+    }
+
+    #[test]
+    fn path_filters_are_read_whichever_slash_they_use() {
+        assert_eq!(path_prefix("\\Finance\\Q1\\").as_deref(), Some("/Finance/Q1"));
+        assert_eq!(path_prefix(" Finance/Q1 ").as_deref(), Some("/Finance/Q1"));
+        assert_eq!(path_prefix("/"), None);
+        assert_eq!(path_prefix(""), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::xml::Node;
 use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::{Actor, AuditAction, NewUser, NodeKind, Role, User};
+use salvage_core::params;
 use salvage_core::store::AuditFilter;
 use salvage_core::Error;
 use std::collections::HashMap;
@@ -321,8 +322,7 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
         (Ok(s), Ok(u)) => (s, u),
         (Err(m), _) | (_, Err(m)) => return Node::failure("response", &m, 4000),
     };
-    let filter_path = call.param("PathFilter").trim().trim_end_matches('*').replace('\\', "/");
-    let path_prefix = Some(format!("/{}", filter_path.trim_matches('/'))).filter(|p| p != "/");
+    let path_prefix = params::path_prefix(call.param("PathFilter").trim().trim_end_matches('*'));
     let filter = AuditFilter {
         since,
         until,

@@ -40,14 +40,11 @@ impl ToSchema for NodeKindName {
 /// Where a deleted item is: the user bin or the system bin.
 pub struct StageName;
 
-/// Every stage, in the order items pass through them.
-pub const STAGES: [Stage; 2] = [Stage::UserBin, Stage::SystemBin];
-
 impl PartialSchema for StageName {
     fn schema() -> RefOr<Schema> {
         string_enum(
             "Where a deleted item is: its deleter's bin, or the system bin (administrators).",
-            STAGES.map(super::views::stage_name),
+            Stage::ALL.map(Stage::as_str),
         )
     }
 }

@@ -9,7 +9,7 @@ use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
-use salvage_core::params::{parse_time, Bound};
+use salvage_core::params::{parse_time, path_prefix, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
     BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
@@ -81,21 +81,14 @@ impl FilterParams {
         };
         let stage = match self.stage.as_deref() {
             None => None,
-            Some("user-bin") => Some(Stage::UserBin),
-            Some("system-bin") => Some(Stage::SystemBin),
-            Some(other) => {
-                return Err(ApiError::bad_request(format!(
-                    "stage must be user-bin or system-bin, not {other:?}"
-                )))
-            }
+            Some(name) => Some(Stage::parse(name).ok_or_else(|| {
+                ApiError::bad_request(format!("stage must be user-bin or system-bin; {name:?} is not"))
+            })?),
         };
         Ok(TrashFilter {
             since: time("since", &self.since, Bound::From)?,
             until: time("until", &self.until, Bound::Until)?,
-            path_prefix: self
-                .path_prefix
-                .as_ref()
-                .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+            path_prefix: self.path_prefix.as_deref().and_then(path_prefix),
             name_contains: self.name.clone(),
             kind: self.kind.map(Into::into),
             min_size: self.min_size,

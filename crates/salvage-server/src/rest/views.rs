@@ -3,7 +3,7 @@
 
 use super::names::{AuditActionName, NodeKindName, StageName};
 use chrono::{DateTime, Utc};
-use salvage_core::model::{AuditEvent, Node, NodeKind, Stage, TrashRecord, User, Version};
+use salvage_core::model::{AuditEvent, Node, NodeKind, TrashRecord, User, Version};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -115,16 +115,9 @@ impl From<&TrashRecord> for TrashItemView {
             deleted_at: r.deleted_at,
             item_count: r.item_count,
             total_size: r.total_size,
-            stage: stage_name(r.stage).to_owned(),
+            stage: r.stage.as_str().to_owned(),
             stage_changed_at: r.stage_changed_at,
         }
-    }
-}
-
-pub fn stage_name(s: Stage) -> &'static str {
-    match s {
-        Stage::UserBin => "user-bin",
-        Stage::SystemBin => "system-bin",
     }
 }
 

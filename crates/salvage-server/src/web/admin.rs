@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use salvage_core::model::{AuditAction, AuditEvent, RestorePolicy, TrashSettings};
-use salvage_core::params::Bound;
+use salvage_core::params::{path_prefix, Bound};
 use salvage_core::store::AuditFilter;
 use serde::Deserialize;
 
@@ -72,9 +72,7 @@ impl AuditQuery {
             },
             since: form_time("since", &self.since, Bound::From, now)?,
             until: form_time("until", &self.until, Bound::Until, now)?,
-            path_prefix: Some(self.path.trim())
-                .filter(|p| !p.is_empty())
-                .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+            path_prefix: path_prefix(&self.path),
         })
     }
 }

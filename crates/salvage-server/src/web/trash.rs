@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
-use salvage_core::params::Bound;
+use salvage_core::params::{path_prefix, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
@@ -83,9 +83,7 @@ impl TrashQuery {
             deleted_by,
             since: form_time("since", &self.since, Bound::From, now)?,
             until: form_time("until", &self.until, Bound::Until, now)?,
-            path_prefix: Some(self.path.trim())
-                .filter(|p| !p.is_empty())
-                .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+            path_prefix: path_prefix(&self.path),
             name_contains: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
             kind: match self.kind.as_str() {
                 "document" => Some(NodeKind::Document),
@@ -94,11 +92,7 @@ impl TrashQuery {
             },
             min_size,
             max_size: None,
-            stage: match self.stage.as_str() {
-                "user-bin" => Some(Stage::UserBin),
-                "system-bin" => Some(Stage::SystemBin),
-                _ => None,
-            },
+            stage: Stage::parse(&self.stage),
             original_parent: match self.folder.trim() {
                 "" => None,
                 id => Some(id.parse().map_err(|_| format!("\"{id}\" is not a folder id."))?),

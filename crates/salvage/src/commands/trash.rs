@@ -5,7 +5,7 @@ use crate::cli::{Cli, FilterArgs, KindArg, MissingParentArg, OnConflictArg, Tras
 use crate::output::{print_json, size, time, JsonArray};
 use anyhow::{bail, Result};
 use salvage_core::model::{Actor, NodeKind, Stage, TrashRecord};
-use salvage_core::params::{parse_time, Bound};
+use salvage_core::params::{parse_time, path_prefix, Bound};
 use salvage_core::store::{TrashFilter, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::{Error, Repository};
@@ -121,10 +121,7 @@ async fn trash_filter(repo: &Repository, actor: &Actor, args: &FilterArgs) -> Re
         deleted_by,
         since: time("--since", &args.since, Bound::From)?,
         until: time("--until", &args.until, Bound::Until)?,
-        path_prefix: args
-            .path_prefix
-            .as_ref()
-            .map(|p| format!("/{}", p.replace('\\', "/").trim_matches('/'))),
+        path_prefix: args.path_prefix.as_deref().and_then(path_prefix),
         name_contains: args.name.clone(),
         kind: args.kind.map(|k| match k {
             KindArg::Document => NodeKind::Document,
