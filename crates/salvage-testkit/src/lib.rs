@@ -182,6 +182,26 @@ pub struct ClientRun {
     pub output: String,
 }
 
+impl ClientRun {
+    /// Asserts that `script` (run with `args`) exited successfully and printed `last`, the line
+    /// it prints once every step has run; a failure shows the whole output.
+    pub fn assert_finished(&self, script: &Path, args: &[&str], last: &str) {
+        assert!(
+            self.status.success(),
+            "{} {args:?} failed ({}); its output:\n{}",
+            script.display(),
+            self.status,
+            self.output
+        );
+        assert!(
+            self.output.contains(last),
+            "{} {args:?}: {}",
+            script.display(),
+            self.output
+        );
+    }
+}
+
 /// Runs `script` with its interpreter (a Python of `zeep_python`, or `php_soap`) and `args`,
 /// killing it after `CLIENT_TIMEOUT`.
 pub fn run_client(interpreter: &Path, script: &Path, args: &[&str]) -> ClientRun {

@@ -15,14 +15,7 @@ fn the_served_openapi_document_passes_openapi_spec_validator() {
     let server = demo();
     let script = script("openapi_check.py");
     let run = run_client(&bin.join("python"), &script, &[&server.base]);
-    assert!(
-        run.status.success(),
-        "{} failed ({}); its output:\n{}",
-        script.display(),
-        run.status,
-        run.output
-    );
-    assert!(run.output.contains("the document is valid"), "{}", run.output);
+    run.assert_finished(&script, &[], "the document is valid");
 }
 
 #[test]
@@ -68,12 +61,5 @@ fn a_client_generated_by_openapi_python_client_runs_the_story() {
     );
     let script = script("openapi_story.py");
     let run = run_client(&bin.join("python"), &script, &[&server.base, out.to_str().unwrap()]);
-    assert!(
-        run.status.success(),
-        "{} failed ({}); its output:\n{}",
-        script.display(),
-        run.status,
-        run.output
-    );
-    assert!(run.output.contains("all steps passed"), "{}", run.output);
+    run.assert_finished(&script, &[], "all steps passed");
 }

@@ -15,15 +15,7 @@ fn zeep_restores_recycle_bin_items_through_the_inforouter_wsdl() {
     let server = demo();
     let script = script("inforouter_zeep.py");
     let run = run_client(&python, &script, &[&server.base]);
-    assert!(
-        run.status.success(),
-        "{} failed ({}); its output:\n{}",
-        script.display(),
-        run.status,
-        run.output
-    );
-    // The script prints one line per completed step; all of them must have run.
-    assert!(run.output.contains("zeep: all calls succeeded"), "{}", run.output);
+    run.assert_finished(&script, &[], "zeep: all calls succeeded");
 }
 
 #[test]
@@ -52,14 +44,7 @@ fn zeep_restores_assets_through_the_scene7_wsdl() {
         let mut all = vec![server.base.as_str()];
         all.extend_from_slice(args);
         let run = run_client(&python, &script, &all);
-        assert!(
-            run.status.success(),
-            "{} {args:?} failed ({}); its output:\n{}",
-            script.display(),
-            run.status,
-            run.output
-        );
-        assert!(run.output.contains("all Scene7 zeep checks passed"), "{}", run.output);
+        run.assert_finished(&script, args, "all Scene7 zeep checks passed");
     }
 }
 
@@ -72,14 +57,7 @@ fn run_php(php: &std::path::Path, name: &str, args: &[&str], done: &str) {
     let mut all = vec![server.base.as_str()];
     all.extend_from_slice(args);
     let run = run_client(php, &script, &all);
-    assert!(
-        run.status.success(),
-        "{} {args:?} failed ({}); its output:\n{}",
-        script.display(),
-        run.status,
-        run.output
-    );
-    assert!(run.output.contains(done), "{args:?}: {}", run.output);
+    run.assert_finished(&script, args, done);
 }
 
 #[test]
