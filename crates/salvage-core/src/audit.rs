@@ -2,7 +2,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{Actor, AuditEvent};
-use crate::repository::{Page, Repository};
+use crate::repository::Repository;
+use crate::sort::Page;
 use crate::store::AuditFilter;
 
 impl Repository {

@@ -9,9 +9,11 @@
 //! Who may: as for any move, Change on the folder and Add on the target; and since this adds or
 //! takes away a library, an administrator only, as creating or deleting one is.
 
+use crate::access::require_admin;
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::repository::{check_container_outside, require_admin, Repository};
+use crate::repository::Repository;
+use crate::tree::check_container_outside;
 use crate::visibility::{live_node, right_on};
 
 /// Where `move_folder` puts a folder.

@@ -16,6 +16,13 @@ use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
 
+/// One page of a listing plus where the next one starts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T, C> {
+    pub items: Vec<T>,
+    pub next: Option<C>,
+}
+
 // --- trash listings -----------------------------------------------------------------------------
 
 /// What a trash listing is ordered by.

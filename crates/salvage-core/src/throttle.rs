@@ -35,10 +35,7 @@
 //! IPv6 clients are counted per /64, the block one host or one customer usually holds, so that
 //! walking through one's own addresses does not start fresh counts.
 
-use crate::auth;
-use crate::error::{Error, Result};
 use crate::model::User;
-use crate::repository::Repository;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -145,7 +142,7 @@ impl AttemptKeys {
         }
     }
 
-    fn all(&self) -> [CounterKey; 3] {
+    pub(crate) fn all(&self) -> [CounterKey; 3] {
         [self.pair.clone(), self.account.clone(), self.address.clone()]
     }
 }
@@ -233,87 +230,6 @@ fn live<'a>(counters: &'a [LoginCounter], key: &CounterKey, now: DateTime<Utc>) 
 /// `base` doubled `doublings` times, at most `cap`.
 fn growing(base: Duration, doublings: i64, cap: Duration) -> Duration {
     (base * 2i32.pow(doublings.clamp(0, 20) as u32)).min(cap)
-}
-
-impl Repository {
-    /// The user whose password `password` is, throttled: the attempt may be refused
-    /// (`TooManyAttempts`) or made to wait before the password is checked, and a failure is
-    /// counted. Unknown users and wrong passwords are one failure (`AuthenticationFailed`);
-    /// whether the user may log in (enabled, member) is for the caller to say.
-    pub(crate) async fn verify_login(&self, login: &str, password: &str, from: Option<IpAddr>) -> Result<User> {
-        let policy = &self.config.login_throttle;
-        let (user, keys, counters) = {
-            let mut tx = self.store.read().await?;
-            let user = tx.user_by_login(login).await?;
-            let keys = AttemptKeys::new(user.as_ref(), login, from);
-            let counters = tx.login_counters(&keys.all()).await?;
-            (user, keys, counters)
-        };
-        match policy.judge(&keys, &counters, self.clock.now()) {
-            Verdict::Refuse { retry_after_secs } => {
-                tracing::info!(address = %keys.pair.address, "login refused: too many failures");
-                return Err(Error::TooManyAttempts { retry_after_secs });
-            }
-            Verdict::Check { delay } if delay > Duration::zero() => {
-                tracing::info!(address = %keys.pair.address, delay_ms = delay.num_milliseconds(), "login slowed");
-                self.clock.sleep(delay).await;
-            }
-            Verdict::Check { .. } => {}
-        }
-        let hash = user
-            .as_ref()
-            .map_or(auth::decoy_hash(), |u| u.password_hash.as_str())
-            .to_owned();
-        let ok = auth::verify_password_off_thread(password.to_owned(), hash).await;
-        match user {
-            Some(user) if ok => {
-                if counters.iter().any(|c| c.key == keys.pair) {
-                    let mut tx = self.store.write().await?;
-                    tx.delete_login_counter(&keys.pair).await?;
-                    tx.commit().await?;
-                }
-                Ok(user)
-            }
-            _ => {
-                tracing::info!(address = %keys.pair.address, "failed login");
-                self.count_login_failure(&keys).await?;
-                Err(Error::AuthenticationFailed)
-            }
-        }
-    }
-
-    /// Counts a failure under the write lock, so that failures on several servers at once all
-    /// count, and forgets what is past its window.
-    async fn count_login_failure(&self, keys: &AttemptKeys) -> Result<()> {
-        let policy = &self.config.login_throttle;
-        let now = self.clock.now();
-        let mut tx = self.store.write().await?;
-        let old = tx.login_counters(&keys.all()).await?;
-        let new = policy.count_failure(keys, &old, now);
-        if new.is_empty() {
-            return tx.rollback().await;
-        }
-        tx.delete_expired_login_counters(now).await?;
-        tx.put_login_counters(&new).await?;
-        tx.commit().await?;
-        // Only a new key can take the table past its bound: count then, and outside the write
-        // lock (counting a full table takes milliseconds on PostgreSQL), which is taken again
-        // only when there is something to delete.
-        if new.iter().any(|c| !old.iter().any(|o| o.key == c.key)) {
-            let kept = self.store.read().await?.count_login_counters().await?;
-            if kept > policy.max_entries {
-                let mut tx = self.store.write().await?;
-                tx.delete_soonest_login_counters(kept - policy.max_entries).await?;
-                tx.commit().await?;
-            }
-        }
-        Ok(())
-    }
-
-    /// How many login counters are kept (for operations and tests).
-    pub async fn login_counter_count(&self) -> Result<u64> {
-        self.store.read().await?.count_login_counters().await
-    }
 }
 
 #[cfg(test)]

@@ -1,56 +1,54 @@
-//! Group commit of single-item restores. When many people restore one item each at the same
-//! moment, the restores that arrive while a transaction is being written wait for it, then go
-//! together in the next one: one transaction (one fsync) for all of them, with their plain
-//! restores done set-based. A restore that arrives alone goes at once, so nobody waits for
-//! company.
+//! Group commit. When many callers each want a small write at the same moment, the requests
+//! that arrive while a transaction is being written wait for it, then go together in the next
+//! one: one transaction (one fsync) for all of them. A request that arrives alone goes at
+//! once, so nobody waits for company.
 //!
-//! Each restore keeps its own outcome: the items go through the same per-item rules as any
-//! batch, each refusal in its own savepoint, and a caller hears back only once the transaction
-//! holding its restore has committed.
+//! The queue knows nothing of what it queues: whoever writes a group is handed the requests
+//! and returns one answer per request (or one error for the whole transaction), and each
+//! caller hears back only once the transaction holding its request is over. Single-item
+//! restores use it (see `grouped`), which keeps this module free of the service it serves.
 
-use super::restore::{blocked, BatchReport, ItemResult, RestoreOptions, TrashItem};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Tenant, TenantId};
-use crate::repository::Repository;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
-/// Restores waiting for the next transaction, and the right to write it.
-#[derive(Default)]
-pub(crate) struct RestoreQueue {
-    waiting: Mutex<Vec<Request>>,
-    /// Held while a group is written; whoever gets it next takes every restore waiting then.
+/// The writing of one group: one answer per request, in order, or `Err` when the transaction
+/// itself failed.
+pub(crate) type GroupWrite<A> = Pin<Box<dyn Future<Output = Result<Vec<Result<A>>>> + Send>>;
+
+/// Requests of type `R` waiting for the next transaction, and the right to write it.
+pub(crate) struct GroupCommit<R, A> {
+    waiting: Mutex<Vec<(R, oneshot::Sender<Result<A>>)>>,
+    /// Held while a group is written; whoever gets it next takes every request waiting then.
     writing: tokio::sync::Mutex<()>,
 }
 
-struct Request {
-    actor: Actor,
-    item: TrashItem,
-    options: RestoreOptions,
-    reply: oneshot::Sender<Result<BatchReport>>,
+impl<R, A> Default for GroupCommit<R, A> {
+    fn default() -> Self {
+        GroupCommit {
+            waiting: Mutex::new(Vec::new()),
+            writing: tokio::sync::Mutex::new(()),
+        }
+    }
 }
 
-impl Repository {
-    /// Restores one item, sharing a transaction with the single-item restores made at the same
-    /// time.
-    pub(super) async fn restore_grouped(
-        &self,
-        actor: &Actor,
-        item: TrashItem,
-        options: RestoreOptions,
-    ) -> Result<BatchReport> {
+impl<R: Send + 'static, A: Clone + Send + 'static> GroupCommit<R, A> {
+    /// Queues `request` and waits for its answer; `write` writes a whole group when this
+    /// caller is the one to write it (it is dropped unused when an earlier writer took the
+    /// request along).
+    pub(crate) async fn submit(
+        self: &Arc<Self>,
+        request: R,
+        write: impl FnOnce(Vec<R>) -> GroupWrite<A> + Send + 'static,
+    ) -> Result<A> {
         let (reply, answer) = oneshot::channel();
-        let request = Request {
-            actor: actor.clone(),
-            item,
-            options,
-            reply,
-        };
+        self.waiting.lock().expect("group queue").push((request, reply));
         // On a task of its own, so that a caller who goes away (a closed connection drops its
         // request's future) never abandons a group it took on for others.
-        let repo = self.clone();
-        let queued = tokio::spawn(async move { repo.queue_and_write(request).await });
+        let queue = Arc::clone(self);
+        let queued = tokio::spawn(async move { queue.write_waiting(write).await });
         queued
             .await
             .map_err(|e| Error::Storage(format!("the restore was interrupted: {e}")))?;
@@ -59,68 +57,26 @@ impl Repository {
             .map_err(|_| Error::Storage("the restore was interrupted".into()))?
     }
 
-    async fn queue_and_write(&self, request: Request) {
-        self.restores.waiting.lock().expect("restore queue").push(request);
-        let _writing = self.restores.writing.lock().await;
-        let group = std::mem::take(&mut *self.restores.waiting.lock().expect("restore queue"));
+    async fn write_waiting(&self, write: impl FnOnce(Vec<R>) -> GroupWrite<A>) {
+        let _writing = self.writing.lock().await;
+        let group = std::mem::take(&mut *self.waiting.lock().expect("group queue"));
         if group.is_empty() {
-            // An earlier writer took this restore with its group, and has answered it.
+            // An earlier writer took this request with its group, and has answered it.
             return;
         }
-        tracing::debug!(restores = group.len(), "restoring a group in one transaction");
-        match self.write_group(&group).await {
-            Ok(reports) => {
-                for (request, report) in group.into_iter().zip(reports) {
-                    let _ = request.reply.send(report);
+        tracing::debug!(requests = group.len(), "writing a group in one transaction");
+        let (requests, replies): (Vec<R>, Vec<_>) = group.into_iter().unzip();
+        match write(requests).await {
+            Ok(answers) => {
+                for (reply, answer) in replies.into_iter().zip(answers) {
+                    let _ = reply.send(answer);
                 }
             }
             Err(e) => {
-                for request in group {
-                    let _ = request.reply.send(Err(e.clone()));
+                for reply in replies {
+                    let _ = reply.send(Err(e.clone()));
                 }
             }
         }
-    }
-
-    /// One transaction for the whole group; consecutive requests of the same caller with the
-    /// same options are restored as one batch. `Err` only when the transaction itself fails.
-    async fn write_group(&self, group: &[Request]) -> Result<Vec<Result<BatchReport>>> {
-        let mut tx = self.store.write().await?;
-        let now = self.clock.now();
-        let mut tenants: HashMap<TenantId, Option<Tenant>> = HashMap::new();
-        let mut reports = Vec::with_capacity(group.len());
-        for run in group.chunk_by(|a, b| a.actor == b.actor && a.options == b.options) {
-            let (actor, options) = (&run[0].actor, run[0].options);
-            let tenant = match tenants.get(&actor.tenant_id) {
-                Some(known) => known.clone(),
-                None => {
-                    let found = tx.tenant(actor.tenant_id).await?;
-                    tenants.insert(actor.tenant_id, found.clone());
-                    found
-                }
-            };
-            let Some(tenant) = tenant else {
-                reports.extend(run.iter().map(|_| Err(Error::not_found("tenant"))));
-                continue;
-            };
-            let items: Vec<TrashItem> = run.iter().map(|r| r.item).collect();
-            let results = self
-                .restore_items(tx.as_mut(), actor, &tenant, &items, options, now)
-                .await?;
-            reports.extend(results.into_iter().map(|result| Ok(single_report(result, options))));
-        }
-        tx.commit().await?;
-        Ok(reports)
-    }
-}
-
-/// The report of a one-item batch. A failed item changed nothing (its savepoint was rolled
-/// back), so committing the group beside it is the same as rolling back its own batch.
-fn single_report(result: ItemResult, options: RestoreOptions) -> BatchReport {
-    let results = vec![result];
-    BatchReport {
-        applied: !blocked(&results, options),
-        results,
-        dry_run: false,
     }
 }

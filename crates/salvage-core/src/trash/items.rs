@@ -2,11 +2,12 @@
 //! (Scene7's `trashState` on every asset, `emptyAssetsFromTrash` on a list of assets): where an
 //! item is, what the trash holds node by node, and emptying single items to the system bin.
 
-use super::{require_trash_role, restore_policy};
+use super::rules::{require_trash_role, restore_policy};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::repository::{name_path, Repository};
+use crate::repository::Repository;
 use crate::store::{StoreTx, TrashFilter};
+use crate::tree::name_path;
 use crate::visibility::{can_see, can_see_record, record_in_sight, visible_trash_filter, Scopes};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};

@@ -1,10 +1,11 @@
 //! The rest of a trash item's life: empty (to the system bin), purge, the retention sweeper and
 //! the blob garbage collector (DESIGN.md §3 rule 9).
 
-use super::restore::TrashItem;
+use super::request::TrashItem;
+use crate::access::require_admin;
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::repository::{require_admin, Repository};
+use crate::repository::Repository;
 use crate::visibility::Scopes;
 use chrono::{DateTime, Duration, Utc};
 

@@ -10,8 +10,8 @@
 //! inside a deleted folder, a refusal) is left to the per-item path, which decides and words it.
 //! The two paths therefore give identical results.
 
-use super::may_restore;
-use super::restore::{RestoreOptions, Restored, Target, TrashItem};
+use super::request::{RestoreOptions, Restored, Target, TrashItem};
+use super::rules::may_restore;
 use crate::error::Result;
 use crate::model::*;
 use crate::name;
