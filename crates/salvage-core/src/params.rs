@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::model::{Actor, UserId};
 use crate::repository::Repository;
+use crate::store::TrashFilter;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Every form a time parameter accepts, for messages and documentation.
@@ -64,6 +65,18 @@ pub fn path_prefix(text: &str) -> Option<String> {
     let trimmed = text.trim().replace('\\', "/");
     let trimmed = trimmed.trim_matches('/');
     (!trimmed.is_empty()).then(|| format!("/{trimmed}"))
+}
+
+impl TrashFilter {
+    /// This filter narrowed to deletions made at `path` or below it, the path written any way
+    /// people write paths (see `path_prefix`); an empty path or the root narrows nothing. Every
+    /// face's "under this folder" filter is this one.
+    pub fn under(self, path: &str) -> TrashFilter {
+        TrashFilter {
+            path_prefix: path_prefix(path),
+            ..self
+        }
+    }
 }
 
 /// `90m`, `2h`, `7d`, `1w`, `30s`.

@@ -1,6 +1,10 @@
 //! Command-line definitions. Global options are accepted before or after the subcommand.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use salvage_core::model::NodeKind;
+use salvage_core::store::TrashSort;
+use salvage_core::trash::{MissingParentPolicy, OnConflict};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -153,8 +157,9 @@ pub enum TrashCommand {
         #[command(flatten)]
         filter: FilterArgs,
         /// The order of the list.
-        #[arg(long, value_enum, default_value_t = SortArg::Newest)]
-        sort: SortArg,
+        #[arg(long, value_parser = closed_set(TrashSort::ALL.map(TrashSort::as_str), TrashSort::parse),
+              default_value = TrashSort::default().as_str())]
+        sort: TrashSort,
         /// Show at most this many items.
         #[arg(long, default_value_t = 1000)]
         limit: u64,
@@ -177,10 +182,14 @@ pub enum TrashCommand {
         /// Restore into this folder instead of the original one.
         #[arg(long, value_name = "PATH")]
         to: Option<String>,
-        #[arg(long, value_enum, default_value_t = OnConflictArg::Fail)]
-        on_conflict: OnConflictArg,
-        #[arg(long, value_enum, default_value_t = MissingParentArg::Error)]
-        missing_parent: MissingParentArg,
+        /// What to do when the target holds an item of the same name.
+        #[arg(long, value_parser = closed_set(OnConflict::ALL.map(OnConflict::as_str), OnConflict::parse),
+              default_value = OnConflict::default().as_str())]
+        on_conflict: OnConflict,
+        /// What to do when the original folder is gone (`fallback` needs --fallback).
+        #[arg(long, value_parser = closed_set(MissingParentPolicy::ALL.map(MissingParentPolicy::as_str), MissingParentPolicy::parse),
+              default_value = MissingParentPolicy::default().as_str())]
+        missing_parent: MissingParentPolicy,
         /// Where items go when their original folder is gone (implies --missing-parent fallback).
         #[arg(long, value_name = "PATH")]
         fallback: Option<String>,
@@ -224,56 +233,20 @@ pub struct FilterArgs {
     /// Only items whose name contains this (any case).
     #[arg(long)]
     pub name: Option<String>,
-    #[arg(long = "type", value_enum)]
-    pub kind: Option<KindArg>,
+    /// Only documents, or only folders.
+    #[arg(long = "type", value_parser = closed_set(TRASHED_KINDS.map(NodeKind::as_str), NodeKind::parse))]
+    pub kind: Option<NodeKind>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Document,
-    Folder,
-}
+/// The kinds of item a trash listing can be narrowed to.
+const TRASHED_KINDS: [NodeKind; 2] = [NodeKind::Document, NodeKind::Folder];
 
-/// The orders of the trash listing (the names the REST API and the web pages use).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SortArg {
-    /// Deleted most recently first.
-    Newest,
-    /// Deleted longest ago first.
-    Oldest,
-    /// By name, A to Z.
-    Name,
-    /// By name, Z to A.
-    NameDesc,
-    /// Largest first.
-    Largest,
-    /// Smallest first.
-    Smallest,
-}
-
-impl From<SortArg> for salvage_core::store::TrashSort {
-    fn from(arg: SortArg) -> Self {
-        use salvage_core::store::TrashSort;
-        match arg {
-            SortArg::Newest => TrashSort::NEWEST_FIRST,
-            SortArg::Oldest => TrashSort::OLDEST_FIRST,
-            SortArg::Name => TrashSort::NAME,
-            SortArg::NameDesc => TrashSort::NAME_DESCENDING,
-            SortArg::Largest => TrashSort::LARGEST_FIRST,
-            SortArg::Smallest => TrashSort::SMALLEST_FIRST,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum OnConflictArg {
-    Fail,
-    Rename,
-    Skip,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum MissingParentArg {
-    Error,
-    Recreate,
+/// A parser of one of the core's closed sets: `names` (its `as_str` of every value) for help
+/// and errors, `parse` to read one. The names stay the core's, so the CLI says what REST and
+/// the web pages say.
+fn closed_set<T: Clone + Send + Sync + 'static>(
+    names: impl IntoIterator<Item = &'static str>,
+    parse: fn(&str) -> Option<T>,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(names).map(move |name| parse(&name).expect("one of the names listed"))
 }

@@ -21,5 +21,6 @@ mod rules;
 pub use items::{ItemState, LocatedItem};
 pub use lifecycle::{PurgeResult, SweepReport};
 pub use request::{
-    BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Restored, Target, TrashItem,
+    counts, BatchReport, ItemResult, ItemStatus, MissingParent, MissingParentPolicy, OnConflict, Outcome,
+    RestoreOptions, Restored, Target, TrashItem,
 };

@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::model::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What to take out of the trash: a whole deletion, or any node inside one (a deleted item, or
 /// one item inside a deleted folder).
@@ -37,14 +37,84 @@ pub enum MissingParent {
     Fallback(NodeId),
 }
 
-/// What to do when the target already holds a live item of the same name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+impl MissingParent {
+    /// The policy, without the fallback folder.
+    pub fn policy(self) -> MissingParentPolicy {
+        match self {
+            MissingParent::Error => MissingParentPolicy::Error,
+            MissingParent::Recreate => MissingParentPolicy::Recreate,
+            MissingParent::Fallback(_) => MissingParentPolicy::Fallback,
+        }
+    }
+}
+
+/// The missing-parent policies by name, as faces read them (`error`, `recreate`, `fallback`);
+/// `fallback` needs a folder besides (`with_fallback`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingParentPolicy {
+    #[default]
+    Error,
+    Recreate,
+    Fallback,
+}
+
+impl MissingParentPolicy {
+    pub const ALL: [MissingParentPolicy; 3] = [
+        MissingParentPolicy::Error,
+        MissingParentPolicy::Recreate,
+        MissingParentPolicy::Fallback,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingParentPolicy::Error => "error",
+            MissingParentPolicy::Recreate => "recreate",
+            MissingParentPolicy::Fallback => "fallback",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The policy with its fallback folder; `None` when `fallback` names none.
+    pub fn with_fallback(self, folder: Option<NodeId>) -> Option<MissingParent> {
+        match (self, folder) {
+            (MissingParentPolicy::Error, _) => Some(MissingParent::Error),
+            (MissingParentPolicy::Recreate, _) => Some(MissingParent::Recreate),
+            (MissingParentPolicy::Fallback, Some(f)) => Some(MissingParent::Fallback(f)),
+            (MissingParentPolicy::Fallback, None) => None,
+        }
+    }
+}
+
+/// What to do when the target already holds a live item of the same name. Faces read and
+/// write it by its names (`fail`, `rename`, `skip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum OnConflict {
     #[default]
     Fail,
     /// `name (restored).ext`, then `name (restored 2).ext`, ...
     Rename,
     Skip,
+}
+
+impl OnConflict {
+    pub const ALL: [OnConflict; 3] = [OnConflict::Fail, OnConflict::Rename, OnConflict::Skip];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OnConflict::Fail => "fail",
+            OnConflict::Rename => "rename",
+            OnConflict::Skip => "skip",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,6 +145,51 @@ pub enum Outcome {
     Failed(Error),
 }
 
+impl Outcome {
+    /// What happened, by name: the status every face reports (REST's `status`, the CLI's,
+    /// the web page's counts).
+    pub fn status(&self) -> ItemStatus {
+        match self {
+            Outcome::Restored(_) => ItemStatus::Restored,
+            Outcome::Skipped(_) => ItemStatus::Skipped,
+            Outcome::Failed(_) => ItemStatus::Failed,
+        }
+    }
+
+    /// Why the item was skipped or failed.
+    pub fn error(&self) -> Option<&Error> {
+        match self {
+            Outcome::Restored(_) => None,
+            Outcome::Skipped(e) | Outcome::Failed(e) => Some(e),
+        }
+    }
+}
+
+/// What happened to one item: `restored` (or would be, in a preflight), `skipped` or `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Restored,
+    Skipped,
+    Failed,
+}
+
+impl ItemStatus {
+    pub const ALL: [ItemStatus; 3] = [ItemStatus::Restored, ItemStatus::Skipped, ItemStatus::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::Restored => "restored",
+            ItemStatus::Skipped => "skipped",
+            ItemStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ItemResult {
     pub item: TrashItem,
@@ -93,16 +208,21 @@ pub struct BatchReport {
 impl BatchReport {
     /// (succeeded, skipped, failed)
     pub fn counts(&self) -> (usize, usize, usize) {
-        let mut c = (0, 0, 0);
-        for r in &self.results {
-            match r.outcome {
-                Outcome::Restored(_) => c.0 += 1,
-                Outcome::Skipped(_) => c.1 += 1,
-                Outcome::Failed(_) => c.2 += 1,
-            }
-        }
-        c
+        counts(&self.results)
     }
+}
+
+/// How many of `results` were (restored, skipped, failed).
+pub fn counts(results: &[ItemResult]) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for r in results {
+        match r.outcome.status() {
+            ItemStatus::Restored => c.0 += 1,
+            ItemStatus::Skipped => c.1 += 1,
+            ItemStatus::Failed => c.2 += 1,
+        }
+    }
+    c
 }
 
 /// Whether an all-or-nothing batch must be rolled back.

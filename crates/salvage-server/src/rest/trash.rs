@@ -2,21 +2,24 @@
 //! folder" view, preflight, restore (items or by filter), purge, empty and retention settings.
 
 use super::extract::{Json, Path, Query};
-use super::names::{RestorePolicyName, StageName, TrashSortName};
+use super::names::{string_enum, RestorePolicyName, StageName, TrashSortName};
 use super::views::{KindFilter, NodeView, TrashItemView};
 use crate::auth::Caller;
 use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
-use salvage_core::params::{parse_time, path_prefix, Bound};
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
-    BatchReport, ItemResult, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem,
+    counts, BatchReport, ItemResult, ItemStatus, MissingParentPolicy, OnConflict, Outcome, RestoreOptions, Target,
+    TrashItem,
 };
 use salvage_core::Repository;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use std::borrow::Cow;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// Which deleted items: every filter given narrows the set.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -85,10 +88,9 @@ impl FilterParams {
                 ApiError::bad_request(format!("stage must be user-bin or system-bin; {name:?} is not"))
             })?),
         };
-        Ok(TrashFilter {
+        let filter = TrashFilter {
             since: time("since", &self.since, Bound::From)?,
             until: time("until", &self.until, Bound::Until)?,
-            path_prefix: self.path_prefix.as_deref().and_then(path_prefix),
             name_contains: self.name.clone(),
             kind: self.kind.map(Into::into),
             min_size: self.min_size,
@@ -96,7 +98,8 @@ impl FilterParams {
             stage,
             original_parent: self.folder,
             ..TrashFilter::default()
-        })
+        };
+        Ok(filter.under(self.path_prefix.as_deref().unwrap_or_default()))
     }
 }
 
@@ -297,22 +300,61 @@ pub async fn contents(
     Ok(Json(TrashContents { nodes: views }))
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ConflictPolicy {
-    #[default]
-    Fail,
-    Rename,
-    Skip,
+/// The core's conflict policies, described to OpenAPI by their names.
+pub struct ConflictPolicyName;
+
+impl PartialSchema for ConflictPolicyName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            "What to do when the target holds an item of the same name: fail, restore under a new \
+             name, or skip the item.",
+            OnConflict::ALL.map(OnConflict::as_str),
+        )
+    }
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum MissingParentPolicy {
-    #[default]
-    Error,
-    Recreate,
-    Fallback,
+impl ToSchema for ConflictPolicyName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ConflictPolicy")
+    }
+}
+
+/// The core's missing-parent policies, described to OpenAPI by their names.
+pub struct MissingParentPolicyName;
+
+impl PartialSchema for MissingParentPolicyName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            "What to do when the original folder is gone: fail, recreate it, or restore into \
+             `fallback_folder_id`.",
+            MissingParentPolicy::ALL.map(MissingParentPolicy::as_str),
+        )
+    }
+}
+
+impl ToSchema for MissingParentPolicyName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("MissingParentPolicy")
+    }
+}
+
+/// The core's item statuses, described to OpenAPI by their names.
+pub struct ItemStatusName;
+
+impl PartialSchema for ItemStatusName {
+    fn schema() -> RefOr<Schema> {
+        string_enum(
+            "What happened to one item: `restored` (or would be, in a preflight), `skipped` or \
+             `failed`.",
+            ItemStatus::ALL.map(ItemStatus::as_str),
+        )
+    }
+}
+
+impl ToSchema for ItemStatusName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("ItemStatus")
+    }
 }
 
 /// How to restore.
@@ -322,8 +364,10 @@ pub struct RestoreOptionsBody {
     /// Restore into this folder instead of the original one.
     pub target_folder_id: Option<i64>,
     #[serde(default)]
-    pub on_conflict: ConflictPolicy,
+    #[schema(value_type = ConflictPolicyName)]
+    pub on_conflict: OnConflict,
     #[serde(default)]
+    #[schema(value_type = MissingParentPolicyName)]
     pub missing_parent: MissingParentPolicy,
     /// With `missing_parent: fallback`, the folder to use.
     pub fallback_folder_id: Option<i64>,
@@ -334,24 +378,14 @@ pub struct RestoreOptionsBody {
 
 impl RestoreOptionsBody {
     pub(super) fn to_options(&self) -> ApiResult<RestoreOptions> {
-        let missing_parent = match (self.missing_parent, self.fallback_folder_id) {
-            (MissingParentPolicy::Error, _) => MissingParent::Error,
-            (MissingParentPolicy::Recreate, _) => MissingParent::Recreate,
-            (MissingParentPolicy::Fallback, Some(f)) => MissingParent::Fallback(f),
-            (MissingParentPolicy::Fallback, None) => {
-                return Err(ApiError::bad_request(
-                    "missing_parent fallback needs fallback_folder_id",
-                ))
-            }
-        };
+        let missing_parent = self
+            .missing_parent
+            .with_fallback(self.fallback_folder_id)
+            .ok_or_else(|| ApiError::bad_request("missing_parent fallback needs fallback_folder_id"))?;
         Ok(RestoreOptions {
             target: self.target_folder_id.map_or(Target::Original, Target::Folder),
             missing_parent,
-            on_conflict: match self.on_conflict {
-                ConflictPolicy::Fail => OnConflict::Fail,
-                ConflictPolicy::Rename => OnConflict::Rename,
-                ConflictPolicy::Skip => OnConflict::Skip,
-            },
+            on_conflict: self.on_conflict,
             all_or_nothing: self.all_or_nothing,
         })
     }
@@ -420,19 +454,11 @@ enum ItemRefKind {
     Node,
 }
 
-/// What happened to one item: `restored` (or would be, in a preflight), `skipped` or `failed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum ItemStatus {
-    Restored,
-    Skipped,
-    Failed,
-}
-
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemResultView {
     #[schema(value_type = ItemRef)]
     pub item: TrashItem,
+    #[schema(value_type = ItemStatusName)]
     pub status: ItemStatus,
     pub node_id: Option<i64>,
     pub path: Option<String>,
@@ -461,25 +487,17 @@ fn item_problem(e: &salvage_core::Error) -> ItemProblem {
 }
 
 fn item_view(x: &ItemResult) -> ItemResultView {
-    let failure = |status, e: &salvage_core::Error| ItemResultView {
-        item: x.item,
-        status,
-        node_id: None,
-        path: None,
-        renamed_from: None,
-        problem: Some(item_problem(e)),
+    let done = match &x.outcome {
+        Outcome::Restored(done) => Some(done),
+        Outcome::Skipped(_) | Outcome::Failed(_) => None,
     };
-    match &x.outcome {
-        Outcome::Restored(done) => ItemResultView {
-            item: x.item,
-            status: ItemStatus::Restored,
-            node_id: Some(done.node_id),
-            path: Some(done.path.clone()),
-            renamed_from: done.renamed_from.clone(),
-            problem: None,
-        },
-        Outcome::Skipped(e) => failure(ItemStatus::Skipped, e),
-        Outcome::Failed(e) => failure(ItemStatus::Failed, e),
+    ItemResultView {
+        item: x.item,
+        status: x.outcome.status(),
+        node_id: done.map(|d| d.node_id),
+        path: done.map(|d| d.path.clone()),
+        renamed_from: done.and_then(|d| d.renamed_from.clone()),
+        problem: x.outcome.error().map(item_problem),
     }
 }
 
@@ -599,13 +617,12 @@ pub(crate) fn spawn_restore_job(
     let (jobs, repo, job_id, owner) = (state.jobs.clone(), state.repo.clone(), id.clone(), actor.clone());
     tokio::spawn(async move {
         let progress = |so_far: &[ItemResult]| {
-            let views: Vec<ItemResultView> = so_far.iter().map(item_view).collect();
+            let (restored, skipped, failed) = counts(so_far);
             jobs.update(&job_id, |j| {
-                j.done = views.len();
-                let count = |status| views.iter().filter(|v| v.status == status).count();
-                j.restored = count(ItemStatus::Restored);
-                j.skipped = count(ItemStatus::Skipped);
-                j.failed = count(ItemStatus::Failed);
+                j.done = so_far.len();
+                j.restored = restored;
+                j.skipped = skipped;
+                j.failed = failed;
             });
         };
         let outcome = repo

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
-use salvage_core::params::{path_prefix, Bound};
+use salvage_core::params::Bound;
 use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort};
 use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
@@ -79,17 +79,13 @@ impl TrashQuery {
                     .ok_or_else(|| format!("\"{kb}\" is not a size in KB; give a whole number."))?,
             ),
         };
-        Ok(TrashFilter {
+        let filter = TrashFilter {
             deleted_by,
             since: form_time("since", &self.since, Bound::From, now)?,
             until: form_time("until", &self.until, Bound::Until, now)?,
-            path_prefix: path_prefix(&self.path),
             name_contains: Some(self.name.trim().to_owned()).filter(|n| !n.is_empty()),
-            kind: match self.kind.as_str() {
-                "document" => Some(NodeKind::Document),
-                "folder" => Some(NodeKind::Folder),
-                _ => None,
-            },
+            // Anything but a document or a folder (an empty field included) is no filter.
+            kind: NodeKind::parse(&self.kind).filter(|k| *k != NodeKind::Library),
             min_size,
             max_size: None,
             stage: Stage::parse(&self.stage),
@@ -98,7 +94,8 @@ impl TrashQuery {
                 id => Some(id.parse().map_err(|_| format!("\"{id}\" is not a folder id."))?),
             },
             ..TrashFilter::default()
-        })
+        };
+        Ok(filter.under(&self.path))
     }
 
     fn sort(&self) -> TrashSort {
@@ -305,7 +302,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, Query(q): Query
             items,
             next,
             options: Options {
-                conflict: "fail".into(),
+                conflict: OnConflict::default().as_str().into(),
                 ..Default::default()
             },
         },
@@ -350,7 +347,7 @@ impl RestoreForm {
             csrf: String::new(),
             ids: Vec::new(),
             options: Options {
-                conflict: "fail".into(),
+                conflict: OnConflict::default().as_str().into(),
                 ..Default::default()
             },
         };
@@ -384,11 +381,7 @@ impl RestoreForm {
             } else {
                 MissingParent::Error
             },
-            on_conflict: match self.options.conflict.as_str() {
-                "rename" => OnConflict::Rename,
-                "skip" => OnConflict::Skip,
-                _ => OnConflict::Fail,
-            },
+            on_conflict: OnConflict::parse(&self.options.conflict).unwrap_or_default(),
             all_or_nothing: false,
         })
     }

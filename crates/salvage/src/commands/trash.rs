@@ -1,20 +1,20 @@
 //! `salvage trash …`: list, show, restore (items or by filter, with preflight), purge, empty
 //! and a retention pass.
 
-use crate::cli::{Cli, FilterArgs, KindArg, MissingParentArg, OnConflictArg, TrashCommand};
+use crate::cli::{Cli, FilterArgs, TrashCommand};
 use crate::output::{print_json, size, time, JsonArray};
 use anyhow::{bail, Result};
-use salvage_core::model::{Actor, NodeKind, Stage, TrashRecord};
-use salvage_core::params::{parse_time, path_prefix, Bound};
+use salvage_core::model::{Actor, Stage, TrashRecord};
+use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashFilter, TrashSort};
-use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
+use salvage_core::trash::{BatchReport, MissingParent, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::{Error, Repository};
 use serde::Serialize;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCommand) -> Result<ExitCode> {
     match command {
-        TrashCommand::List { filter, sort, limit } => list(cli, repo, actor, filter, (*sort).into(), *limit).await,
+        TrashCommand::List { filter, sort, limit } => list(cli, repo, actor, filter, *sort, *limit).await,
         TrashCommand::Show { id } => show(cli, repo, actor, *id).await,
         TrashCommand::Restore {
             items,
@@ -27,25 +27,24 @@ pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCom
             all_or_nothing,
             dry_run,
         } => {
-            let mut options = RestoreOptions {
-                target: Target::Original,
-                on_conflict: match on_conflict {
-                    OnConflictArg::Fail => OnConflict::Fail,
-                    OnConflictArg::Rename => OnConflict::Rename,
-                    OnConflictArg::Skip => OnConflict::Skip,
+            let target = match to {
+                Some(path) => Target::Folder(folder(repo, actor, path).await?),
+                None => Target::Original,
+            };
+            // --fallback implies the fallback policy.
+            let missing_parent = match fallback {
+                Some(path) => MissingParent::Fallback(folder(repo, actor, path).await?),
+                None => match missing_parent.with_fallback(None) {
+                    Some(policy) => policy,
+                    None => bail!("--missing-parent fallback needs --fallback PATH"),
                 },
-                missing_parent: match missing_parent {
-                    MissingParentArg::Error => MissingParent::Error,
-                    MissingParentArg::Recreate => MissingParent::Recreate,
-                },
+            };
+            let options = RestoreOptions {
+                target,
+                on_conflict: *on_conflict,
+                missing_parent,
                 all_or_nothing: *all_or_nothing,
             };
-            if let Some(path) = to {
-                options.target = Target::Folder(folder(repo, actor, path).await?);
-            }
-            if let Some(path) = fallback {
-                options.missing_parent = MissingParent::Fallback(folder(repo, actor, path).await?);
-            }
             let report = if *filter {
                 let filter = trash_filter(repo, actor, filters).await?;
                 repo.restore_matching(actor, &filter, options, *dry_run).await?
@@ -117,18 +116,15 @@ async fn trash_filter(repo: &Repository, actor: &Actor, args: &FilterArgs) -> Re
     let time = |param: &str, text: &Option<String>, bound: Bound| {
         text.as_deref().map(|t| parse_time(param, t, bound, now)).transpose()
     };
-    Ok(TrashFilter {
+    let filter = TrashFilter {
         deleted_by,
         since: time("--since", &args.since, Bound::From)?,
         until: time("--until", &args.until, Bound::Until)?,
-        path_prefix: args.path_prefix.as_deref().and_then(path_prefix),
         name_contains: args.name.clone(),
-        kind: args.kind.map(|k| match k {
-            KindArg::Document => NodeKind::Document,
-            KindArg::Folder => NodeKind::Folder,
-        }),
+        kind: args.kind,
         ..TrashFilter::default()
-    })
+    };
+    Ok(filter.under(args.path_prefix.as_deref().unwrap_or_default()))
 }
 
 fn stage(s: Stage) -> &'static str {
@@ -261,11 +257,11 @@ struct ErrorJson {
     message: String,
 }
 
-fn error_json(e: &Error) -> Option<ErrorJson> {
-    Some(ErrorJson {
+fn error_json(e: &Error) -> ErrorJson {
+    ErrorJson {
         code: e.code(),
         message: e.to_string(),
-    })
+    }
 }
 
 fn print_restore(cli: &Cli, report: &BatchReport) -> Result<ExitCode> {
@@ -274,28 +270,18 @@ fn print_restore(cli: &Cli, report: &BatchReport) -> Result<ExitCode> {
         let results: Vec<ItemJson> = report
             .results
             .iter()
-            .map(|r| match &r.outcome {
-                Outcome::Restored(x) => ItemJson {
+            .map(|r| {
+                let done = match &r.outcome {
+                    Outcome::Restored(x) => Some(x),
+                    Outcome::Skipped(_) | Outcome::Failed(_) => None,
+                };
+                ItemJson {
                     item: r.item,
-                    status: "restored",
-                    path: Some(x.path.clone()),
-                    renamed_from: x.renamed_from.clone(),
-                    error: None,
-                },
-                Outcome::Skipped(e) => ItemJson {
-                    item: r.item,
-                    status: "skipped",
-                    path: None,
-                    renamed_from: None,
-                    error: error_json(e),
-                },
-                Outcome::Failed(e) => ItemJson {
-                    item: r.item,
-                    status: "failed",
-                    path: None,
-                    renamed_from: None,
-                    error: error_json(e),
-                },
+                    status: r.outcome.status().as_str(),
+                    path: done.map(|x| x.path.clone()),
+                    renamed_from: done.and_then(|x| x.renamed_from.clone()),
+                    error: r.outcome.error().map(error_json),
+                }
             })
             .collect();
         print_json(
