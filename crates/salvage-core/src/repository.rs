@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::model::Actor;
 use crate::store::Store;
 use crate::trash::group::GroupCommit;
+use crate::trash::jobs::RestoreJobs;
 use crate::trash::request::{BatchReport, RestoreOptions, TrashItem};
 use chrono::Duration;
 use std::sync::Arc;
@@ -47,6 +48,8 @@ pub struct Repository {
     pub(crate) config: Config,
     /// Single-item restores waiting to share a transaction (group commit).
     pub(crate) restores: Arc<GroupCommit<(Actor, TrashItem, RestoreOptions), BatchReport>>,
+    /// Restores running in the background on this server.
+    pub(crate) jobs: Arc<RestoreJobs>,
 }
 
 impl Repository {
@@ -57,6 +60,7 @@ impl Repository {
             clock,
             config,
             restores: Arc::default(),
+            jobs: Arc::default(),
         }
     }
 

@@ -11,7 +11,6 @@ mod connections;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inforouter;
-mod jobs;
 pub mod ops;
 pub mod problem;
 pub mod rest;
@@ -49,7 +48,6 @@ pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> 
         repo,
         budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
         limits: Arc::new(limits),
-        jobs: Default::default(),
         uploads: Default::default(),
     };
     let request_id = HeaderName::from_static(REQUEST_ID);

@@ -7,7 +7,6 @@ use std::sync::Arc;
 pub struct AppState {
     pub repo: Repository,
     pub limits: Arc<Limits>,
-    pub jobs: crate::jobs::Jobs<crate::rest::trash::ItemResultView>,
     /// Chunked uploads of the infoRouter face that are under way.
     pub uploads: Arc<crate::inforouter::Uploads>,
     /// The request bodies this server may hold in memory at once.

@@ -193,6 +193,9 @@ impl ItemStatus {
 #[derive(Debug, Clone)]
 pub struct ItemResult {
     pub item: TrashItem,
+    /// The item's name (a deletion's: the name of what was deleted), when the caller may see
+    /// it; `None` for an item that is unknown or hidden, which is answered without one.
+    pub name: Option<String>,
     pub outcome: Outcome,
 }
 

@@ -7,6 +7,7 @@
 //! never leaves half a change behind and never aborts the others. A preflight is the very same
 //! run, rolled back: what it predicts is exactly what a restore would do.
 
+use super::by_filter::{FilterRestore, RunAs};
 use super::plain;
 use super::request::*;
 use super::rules::may_restore;
@@ -62,8 +63,11 @@ impl Repository {
         options: RestoreOptions,
         dry_run: bool,
     ) -> Result<BatchReport> {
-        let items = self.matching_items(actor, filter).await?;
-        self.run_restore(actor, &items, options, dry_run).await
+        let run = if dry_run { RunAs::Preflight } else { RunAs::Now };
+        match self.restore_by_filter(actor, filter, options, run).await? {
+            FilterRestore::Done(report) => Ok(report),
+            FilterRestore::Started(_) => unreachable!("a restore asked to run now is never a job"),
+        }
     }
 
     /// The deletions matching `filter` that the caller may see, oldest first, so that when two
@@ -167,6 +171,8 @@ impl Repository {
                 let restored = plain::apply(tx, actor, run, now).await?;
                 results.extend(items[next..].iter().zip(restored).map(|(&item, r)| ItemResult {
                     item,
+                    // A plain restore puts a deletion back under the name it was deleted with.
+                    name: Some(r.name.clone()),
                     outcome: Outcome::Restored(r),
                 }));
                 next += plain_count;
@@ -175,8 +181,8 @@ impl Repository {
             // change what the plan saw for the items after them, so it is made again from there.
             let others = plan[plain_count..].iter().take_while(|p| p.is_none()).count();
             for &item in &items[next..next + others] {
-                let outcome = self.restore_in_savepoint(tx, actor, tenant, item, options, now).await?;
-                results.push(ItemResult { item, outcome });
+                let (name, outcome) = self.restore_in_savepoint(tx, actor, tenant, item, options, now).await?;
+                results.push(ItemResult { item, name, outcome });
             }
             next += others;
             window = (2 * plain_count).clamp(plain::MIN_WINDOW, plain::MAX_WINDOW);
@@ -185,6 +191,7 @@ impl Repository {
     }
 
     /// Restores one item on the per-item path, in a savepoint so a refusal leaves nothing behind.
+    /// Returns the item's name too, once it was found among what the caller may see.
     async fn restore_in_savepoint(
         &self,
         tx: &mut dyn StoreTx,
@@ -193,9 +200,13 @@ impl Repository {
         item: TrashItem,
         options: RestoreOptions,
         now: DateTime<Utc>,
-    ) -> Result<Outcome> {
+    ) -> Result<(Option<String>, Outcome)> {
         tx.savepoint().await?;
-        let outcome = match self.restore_item(tx, actor, tenant, item, options, now).await {
+        let mut name = None;
+        let outcome = match self
+            .restore_item(tx, actor, tenant, item, options, now, &mut name)
+            .await
+        {
             Ok(Placement::Done(r)) => Outcome::Restored(r),
             Ok(Placement::Skipped(e)) => Outcome::Skipped(e),
             // The database itself failing is not an item's fault: give up on the batch.
@@ -207,9 +218,11 @@ impl Repository {
         } else {
             tx.rollback_to_savepoint().await?;
         }
-        Ok(outcome)
+        Ok((name, outcome))
     }
 
+    /// Restores one item; `name` is set to its name as soon as it is found.
+    #[allow(clippy::too_many_arguments)]
     async fn restore_item(
         &self,
         tx: &mut dyn StoreTx,
@@ -218,9 +231,14 @@ impl Repository {
         item: TrashItem,
         options: RestoreOptions,
         now: DateTime<Utc>,
+        name: &mut Option<String>,
     ) -> Result<Placement> {
         let located = locate(tx, actor, tenant.settings.restore_policy, item).await?;
         let record = located.record;
+        *name = Some(match &located.node {
+            Some((node, _)) => node.name.clone(),
+            None => record.name.clone(),
+        });
         if !may_restore(actor, &record, tenant.settings.restore_policy) {
             return Err(Error::AccessDenied);
         }

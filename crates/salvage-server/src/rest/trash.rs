@@ -12,8 +12,8 @@ use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};
 use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
 use salvage_core::trash::{
-    counts, BatchReport, ItemResult, ItemStatus, MissingParentPolicy, OnConflict, Outcome, RestoreOptions, Target,
-    TrashItem,
+    BatchReport, FilterRestore, ItemResult, ItemStatus, JobState, MissingParentPolicy, OnConflict, Outcome, RestoreJob,
+    RestoreOptions, RunAs, Target, TrashItem,
 };
 use salvage_core::Repository;
 use serde::{Deserialize, Serialize};
@@ -560,16 +560,63 @@ pub struct RestoreByFilterRequest {
     pub background: Option<bool>,
 }
 
-/// Items above which a bulk restore runs as a job unless the caller says otherwise.
-pub(crate) const BACKGROUND_ABOVE: usize = 1000;
-/// Items per transaction in a background restore.
-const JOB_CHUNK: usize = 500;
+/// The core's job states, described to OpenAPI by their names.
+pub struct JobStateName;
 
-/// The state of a background job.
-pub type JobView = crate::jobs::JobStatus<ItemResultView>;
+impl PartialSchema for JobStateName {
+    fn schema() -> RefOr<Schema> {
+        string_enum("Where a background job is.", JobState::ALL.map(JobState::as_str))
+    }
+}
+
+impl ToSchema for JobStateName {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("JobState")
+    }
+}
+
+/// What a background job has done so far, and every item's outcome once it is over.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: String,
+    #[schema(value_type = JobStateName)]
+    #[serde(serialize_with = "job_state")]
+    pub state: JobState,
+    /// Items to process.
+    pub total: usize,
+    /// Items processed so far.
+    pub done: usize,
+    pub restored: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Why the job stopped, when it failed as a whole.
+    pub error: Option<String>,
+    /// Every item's outcome, once the job is over.
+    pub results: Option<Vec<ItemResultView>>,
+}
+
+fn job_state<S: serde::Serializer>(state: &JobState, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(state.as_str())
+}
+
+impl From<&RestoreJob> for JobView {
+    fn from(j: &RestoreJob) -> Self {
+        JobView {
+            id: j.id.clone(),
+            state: j.state,
+            total: j.total,
+            done: j.done,
+            restored: j.restored,
+            skipped: j.skipped,
+            failed: j.failed,
+            error: j.error.clone(),
+            results: j.results.as_ref().map(|r| r.iter().map(item_view).collect()),
+        }
+    }
+}
 
 /// Restore everything matching a filter ("everything bob deleted under /Finance since 10:00"),
-/// at once or as a background job.
+/// at once or as a background job (by default, when more than 1,000 items match).
 #[utoipa::path(post, path = "/trash/restore-by-filter", operation_id = "restoreTrashByFilter", tag = "trash", security(("bearer" = [])),
     request_body(content = RestoreByFilterRequest, example = json!({"filter": {"deleted_by": "bob", "path_prefix": "/Finance", "since": "2026-03-01T10:00:00Z"}, "options": {"on_conflict": "skip"}, "dry_run": false})),
     responses((status = 200, description = "Done at once (or only preflighted)", body = RestoreReport),
@@ -584,66 +631,23 @@ pub async fn restore_by_filter(
     use axum::response::IntoResponse;
     let filter = req.filter.to_filter(&state.repo, &actor).await?;
     let options = req.options.to_options()?;
-    let items = state.repo.matching_items(&actor, &filter).await?;
-    let background = !req.dry_run && req.background.unwrap_or(items.len() > BACKGROUND_ABOVE);
-    if !background {
-        let done = if req.dry_run {
-            state.repo.preflight(&actor, &items, options).await?
-        } else {
-            state.repo.restore(&actor, &items, options).await?
-        };
-        return Ok(Json(report(done)).into_response());
-    }
-    let id = spawn_restore_job(&state, &actor, items, options);
-    let status = state.jobs.get(&id, &actor).expect("the job was just started");
-    let mut response = (axum::http::StatusCode::ACCEPTED, Json(status)).into_response();
-    let location = format!("/api/v1/jobs/{id}");
+    let run = match (req.dry_run, req.background) {
+        (true, _) => RunAs::Preflight,
+        (false, Some(true)) => RunAs::Job,
+        (false, Some(false)) => RunAs::Now,
+        (false, None) => RunAs::Auto,
+    };
+    let job = match state.repo.restore_by_filter(&actor, &filter, options, run).await? {
+        FilterRestore::Done(done) => return Ok(Json(report(done)).into_response()),
+        FilterRestore::Started(job) => job,
+    };
+    let mut response = (axum::http::StatusCode::ACCEPTED, Json(JobView::from(&job))).into_response();
+    let location = format!("/api/v1/jobs/{}", job.id);
     response.headers_mut().insert(
         axum::http::header::LOCATION,
         axum::http::HeaderValue::from_str(&location).expect("ascii"),
     );
     Ok(response)
-}
-
-/// Starts restoring `items` in the background, in chunks that each commit on their own, and
-/// returns the job's id. Progress is counted as the chunks finish.
-pub(crate) fn spawn_restore_job(
-    state: &AppState,
-    actor: &Actor,
-    items: Vec<TrashItem>,
-    options: RestoreOptions,
-) -> String {
-    let id = state.jobs.start(actor, items.len());
-    let (jobs, repo, job_id, owner) = (state.jobs.clone(), state.repo.clone(), id.clone(), actor.clone());
-    tokio::spawn(async move {
-        let progress = |so_far: &[ItemResult]| {
-            let (restored, skipped, failed) = counts(so_far);
-            jobs.update(&job_id, |j| {
-                j.done = so_far.len();
-                j.restored = restored;
-                j.skipped = skipped;
-                j.failed = failed;
-            });
-        };
-        let outcome = repo
-            .restore_in_chunks(&owner, &items, options, JOB_CHUNK, &progress)
-            .await;
-        jobs.update(&job_id, |j| match outcome {
-            Ok(report) => {
-                j.state = crate::jobs::JobState::Done;
-                j.results = Some(report.results.iter().map(item_view).collect());
-                if !report.applied {
-                    j.restored = 0;
-                }
-            }
-            Err(e) => {
-                tracing::error!(job = job_id, error = %e, "background restore failed");
-                j.state = crate::jobs::JobState::Failed;
-                j.error = Some(e.to_string());
-            }
-        });
-    });
-    id
 }
 
 /// A background job's progress and, once it is over, every item's outcome.
@@ -654,11 +658,7 @@ pub async fn job(
     Caller(actor): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<JobView>> {
-    state
-        .jobs
-        .get(&id, &actor)
-        .map(Json)
-        .ok_or_else(|| salvage_core::Error::not_found(format!("job {id}")).into())
+    Ok(Json(JobView::from(&state.repo.restore_job(&actor, &id)?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

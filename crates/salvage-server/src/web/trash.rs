@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use salvage_core::model::{NodeKind, Stage, TrashRecord};
 use salvage_core::params::Bound;
 use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort};
-use salvage_core::trash::{BatchReport, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
+use salvage_core::trash::{
+    BatchReport, FilterRestore, JobState, MissingParent, OnConflict, Outcome, RestoreOptions, RunAs, Target, TrashItem,
+};
 use salvage_core::Error;
 use serde::Deserialize;
 
@@ -412,12 +414,12 @@ pub(super) fn item_name(item: TrashItem, names: &[(i64, String)]) -> String {
     }
 }
 
-fn rows(report: &BatchReport, names: &[(i64, String)]) -> Vec<OutcomeRow> {
+fn rows(report: &BatchReport) -> Vec<OutcomeRow> {
     report
         .results
         .iter()
         .map(|r| {
-            let name = item_name(r.item, names);
+            let name = r.name.clone().unwrap_or_else(|| item_name(r.item, &[]));
             match &r.outcome {
                 Outcome::Restored(done) => OutcomeRow {
                     name,
@@ -486,13 +488,6 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
     };
     let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
-    // Names first: after a restore the records are gone from the bin.
-    let mut names = Vec::new();
-    for id in &form.ids {
-        if let Ok(r) = state.repo.trash_record(&viewer.actor, *id).await {
-            names.push((*id, r.name));
-        }
-    }
     let report = if dry_run {
         state.repo.preflight(&viewer.actor, &items, options).await
     } else {
@@ -517,7 +512,7 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_
                 "Restore finished"
             },
             summary,
-            rows: rows(&report, &names),
+            rows: rows(&report),
             dry_run,
             confirm_action: "/trash/restore",
             ids: form.ids,
@@ -563,32 +558,22 @@ async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: FormBody
         Ok(o) => o,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
     };
-    let items = match state.repo.matching_items(&viewer.actor, &filter).await {
-        Ok(items) => items,
+    // A long restore runs in the background; its page shows the progress.
+    let run = if dry_run { RunAs::Preflight } else { RunAs::Auto };
+    let report = match state.repo.restore_by_filter(&viewer.actor, &filter, options, run).await {
+        Ok(FilterRestore::Done(report)) => report,
+        Ok(FilterRestore::Started(job)) => {
+            return axum::response::Redirect::to(&format!("/trash/jobs/{}", job.id)).into_response()
+        }
         Err(e) => return message_page(StatusCode::BAD_REQUEST, &advice(&e)),
     };
-    if items.is_empty() {
+    if report.results.is_empty() {
         return message_page(StatusCode::OK, "Nothing in the recycle bin matches these filters.");
     }
-    // A long restore runs in the background; its page shows the progress.
-    if !dry_run && items.len() > crate::rest::trash::BACKGROUND_ABOVE {
-        let id = crate::rest::trash::spawn_restore_job(&state, &viewer.actor, items, options);
-        return axum::response::Redirect::to(&format!("/trash/jobs/{id}")).into_response();
-    }
-    let report = if dry_run {
-        state.repo.preflight(&viewer.actor, &items, options).await
-    } else {
-        state.repo.restore(&viewer.actor, &items, options).await
-    };
-    let report = match report {
-        Ok(r) => r,
-        Err(e) => return message_page(StatusCode::BAD_REQUEST, &advice(&e)),
-    };
-    let names = record_names(&state, &viewer, &items).await;
     page(
         OutcomePage {
             summary: summary(&report),
-            rows: rows(&report, &names),
+            rows: rows(&report),
             heading: if dry_run {
                 "Check before restoring"
             } else {
@@ -658,12 +643,12 @@ struct JobPage {
 
 /// `GET /trash/jobs/{id}`: a background restore's progress; the page refreshes itself.
 pub async fn job(State(state): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
-    let Some(job) = state.jobs.get(&id, &viewer.actor) else {
+    let Ok(job) = state.repo.restore_job(&viewer.actor, &id) else {
         return message_page(StatusCode::NOT_FOUND, "There is no such restore. It may have been started on another server, or the server restarted since; check the recycle bin.");
     };
     page(
         JobPage {
-            running: job.state == crate::jobs::JobState::Running,
+            running: job.state == JobState::Running,
             total: job.total,
             done: job.done,
             restored: job.restored,

@@ -7,7 +7,9 @@ use anyhow::{bail, Result};
 use salvage_core::model::{Actor, Stage, TrashRecord};
 use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashFilter, TrashSort};
-use salvage_core::trash::{BatchReport, MissingParent, Outcome, RestoreOptions, Target, TrashItem};
+use salvage_core::trash::{
+    BatchReport, FilterRestore, MissingParent, Outcome, RestoreOptions, RunAs, Target, TrashItem,
+};
 use salvage_core::{Error, Repository};
 use serde::Serialize;
 use std::process::ExitCode;
@@ -47,7 +49,11 @@ pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCom
             };
             let report = if *filter {
                 let filter = trash_filter(repo, actor, filters).await?;
-                repo.restore_matching(actor, &filter, options, *dry_run).await?
+                let run = if *dry_run { RunAs::Preflight } else { RunAs::Now };
+                match repo.restore_by_filter(actor, &filter, options, run).await? {
+                    FilterRestore::Done(report) => report,
+                    FilterRestore::Started(_) => bail!("a restore asked to run now was started as a job"),
+                }
             } else {
                 let items = items.iter().map(|s| parse_item(s)).collect::<Result<Vec<_>>>()?;
                 if *dry_run {
