@@ -2,17 +2,25 @@
 //! `salvage_core::Repository` and the core's errors back to its own conventions; business rules
 //! stay in the core: the JSON REST API (`/api/v1`), the infoRouter and Scene7 SOAP services, and
 //! the operational endpoints.
+//!
+//! The faces (`rest`, `web`, `inforouter`, `scene7`) are siblings: none imports another. What
+//! more than one of them needs sits at the top beside this file: the application state
+//! (`state`, where each face also keeps its own state without the shared layer naming it), the
+//! body budget, the client's address, the session cookie, the problem document, the
+//! operational endpoints, and `soap`, the SOAP toolkit of both legacy faces. The shared modules
+//! import no face; only this file (the wiring) and `fuzzing` name them all.
+//! `tests/api/architecture.rs` holds the tree to that.
 
 pub mod allocator;
-mod auth;
 pub mod budget;
 pub mod client;
 mod connections;
+pub mod cookie;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inforouter;
 pub mod ops;
-pub mod problem;
+pub mod problem_details;
 pub mod rest;
 pub mod scene7;
 pub mod soap;
@@ -21,7 +29,7 @@ pub mod web;
 
 pub use client::{ClientInfo, TrustedProxies};
 pub use ops::{metrics_app, MetricsSettings};
-pub use state::{AppState, Limits};
+pub use state::{AppState, FaceStates, Limits};
 
 use axum::http::HeaderName;
 use axum::routing::get;
@@ -48,7 +56,7 @@ pub fn app_with(repo: Repository, limits: Limits, metrics: &MetricsSettings) -> 
         repo,
         budget: budget::BodyBudget::new(limits.max_buffered_bytes, limits.buffer_wait),
         limits: Arc::new(limits),
-        uploads: Default::default(),
+        faces: Default::default(),
     };
     let request_id = HeaderName::from_static(REQUEST_ID);
     let api = rest::router(state.limits.max_body_bytes, state.limits.request_timeout);

@@ -6,7 +6,7 @@
 //! reach, and the trash gauges name tenants only when the operator asks for it
 //! (`MetricsSettings`).
 
-use crate::problem::ApiError;
+use crate::problem_details;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
@@ -31,12 +31,12 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => "ready\n".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
-            ApiError::new(
+            problem_details::response(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "not-ready",
                 format!("the database does not answer: {e}"),
+                None,
             )
-            .into_response()
         }
     }
 }
@@ -142,12 +142,12 @@ pub async fn record(request: Request, next: Next) -> Response {
 pub async fn explain_timeout(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     if response.status() == StatusCode::REQUEST_TIMEOUT && response.headers().get(header::CONTENT_TYPE).is_none() {
-        return ApiError::new(
+        return problem_details::response(
             StatusCode::REQUEST_TIMEOUT,
             "timeout",
             "the request took longer than the server allows; try again, or split the work into smaller requests",
-        )
-        .into_response();
+            None,
+        );
     }
     response
 }
@@ -167,10 +167,10 @@ pub(crate) fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool 
 
 /// A plain-text 404 for paths that match no route, in the API's problem format.
 pub async fn not_found(request: Request<Body>) -> Response {
-    ApiError::new(
+    problem_details::response(
         StatusCode::NOT_FOUND,
         "no-such-route",
         format!("no route for {} {}", request.method(), request.uri().path()),
+        None,
     )
-    .into_response()
 }

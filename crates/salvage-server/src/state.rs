@@ -1,16 +1,51 @@
-//! What every handler shares.
+//! What every handler shares: the repository (restore jobs included), the limits, the body budget — and,
+//! without naming them, the faces' own states (`FaceStates`), so this module never changes when a
+//! face does.
 
 use salvage_core::Repository;
-use std::sync::Arc;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 #[derive(Clone)]
 pub struct AppState {
     pub repo: Repository,
     pub limits: Arc<Limits>,
-    /// Chunked uploads of the infoRouter face that are under way.
-    pub uploads: Arc<crate::inforouter::Uploads>,
     /// The request bodies this server may hold in memory at once.
     pub budget: crate::budget::BodyBudget,
+    /// What each face keeps for itself (infoRouter's chunked uploads under way, ...).
+    pub faces: FaceStates,
+}
+
+impl AppState {
+    /// The face state of type `T` of this application (see `FaceStates`).
+    pub fn face<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        self.faces.get()
+    }
+}
+
+/// The states faces keep for themselves, one value per type, each made on first use. A face
+/// declares its state as a type of its own module, so `AppState` carries it without naming it:
+/// the shared layer does not depend on any face, and no face reaches another's state without
+/// naming the other face's type, which the architecture test forbids (`tests/api/architecture.rs`).
+/// One application has one value of each type; two applications in one process share nothing.
+#[derive(Clone, Default)]
+pub struct FaceStates {
+    by_type: Arc<Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>>,
+}
+
+impl FaceStates {
+    /// This application's `T`, made now if this is its first use.
+    pub fn get<T: Default + Send + Sync + 'static>(&self) -> Arc<T> {
+        let value = self
+            .by_type
+            .lock()
+            .expect("face states lock")
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone();
+        value.downcast().expect("each value is stored under its own type")
+    }
 }
 
 /// Request limits and what the server trusts, all configurable.

@@ -1,9 +1,10 @@
 //! Libraries (infoRouter "domains"), users and the delete log.
 
-use super::auth::{require, AUTH_FAILED, INVALID_TICKET};
+use super::auth::require;
 use super::binding::Call;
+use super::errors::{self, system_error, AUTH_FAILED, INVALID_TICKET};
 use super::recycle::{date_param, ONLY_ADMIN};
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::{Actor, AuditAction, NewUser, NodeKind, Role, User};
@@ -64,7 +65,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     if !OPERATIONS.iter().any(|o| o.name == call.operation) {
         return None;
     }
@@ -100,13 +101,9 @@ fn full_name(u: &User) -> String {
 }
 
 /// `parent` with `child` appended.
-fn with(mut parent: Node, child: Node) -> Node {
+fn with(mut parent: XmlNode, child: XmlNode) -> XmlNode {
     parent.push(child);
     parent
-}
-
-fn system_error(root: &'static str, e: &Error) -> Node {
-    Node::failure(root, &format!("SystemError:{e}"), 5000)
 }
 
 fn flag(b: bool) -> &'static str {
@@ -127,9 +124,9 @@ fn boolean(value: &str) -> Result<bool, String> {
 }
 
 /// The `<User>` element of GetCurrentUser and GetUser.
-fn user_node(user: &User, tenant: &str, role: Option<Role>) -> Node {
+fn user_node(user: &User, tenant: &str, role: Option<Role>) -> XmlNode {
     let read_only = role.is_some_and(|r| !r.may_work_trash());
-    let mut node = Node::new("User")
+    let mut node = XmlNode::new("User")
         .attr("exists", "true")
         .attr("UserID", user.id.to_string())
         .attr("FirstName", user.first_name.clone())
@@ -142,7 +139,7 @@ fn user_node(user: &User, tenant: &str, role: Option<Role>) -> Node {
         .attr("LastPasswordChangeDate", "")
         .attr("AuthenticationAuthority", "native")
         .attr("ReadOnlyUser", flag(read_only));
-    node.push(Node::new("Preferences"));
+    node.push(XmlNode::new("Preferences"));
     node
 }
 
@@ -150,10 +147,10 @@ async fn tenant_name(state: &AppState, actor: &Actor) -> String {
     state.repo.tenant(actor).await.map(|t| t.name).unwrap_or_default()
 }
 
-async fn get_current_user(state: &AppState, actor: &Actor) -> Node {
+async fn get_current_user(state: &AppState, actor: &Actor) -> XmlNode {
     match state.repo.user_of(actor).await {
         Ok(user) => {
-            let mut root = Node::new("root").attr("success", "true");
+            let mut root = XmlNode::new("root").attr("success", "true");
             root.push(user_node(&user, &tenant_name(state, actor).await, Some(actor.role)));
             root
         }
@@ -163,7 +160,7 @@ async fn get_current_user(state: &AppState, actor: &Actor) -> Node {
 
 /// GetUser: an empty name is the caller. Anyone may read their own record; administrators any
 /// member's.
-async fn get_user(state: &AppState, actor: &Actor, name: &str) -> Node {
+async fn get_user(state: &AppState, actor: &Actor, name: &str) -> XmlNode {
     let name = name.trim();
     let user = if name.is_empty() || salvage_core::name::same(name, &actor.username) {
         state.repo.user_of(actor).await
@@ -174,22 +171,21 @@ async fn get_user(state: &AppState, actor: &Actor, name: &str) -> Node {
     };
     match user {
         Ok(user) => with(
-            Node::ok("response"),
+            XmlNode::ok("response"),
             user_node(&user, &tenant_name(state, actor).await, None),
         ),
-        Err(Error::NotFound(_)) => Node::failure("response", "User not found", 4041),
-        Err(e) => system_error("response", &e),
+        Err(e) => errors::GET_USER.failure(&e).node("response"),
     }
 }
 
-async fn get_all_users(state: &AppState, actor: &Actor) -> Node {
+async fn get_all_users(state: &AppState, actor: &Actor) -> XmlNode {
     let tenant = tenant_name(state, actor).await;
     match state.repo.users(actor).await {
         Ok(users) => {
-            let mut list = Node::new("users");
+            let mut list = XmlNode::new("users");
             for u in &users {
                 list.push(
-                    Node::new("user")
+                    XmlNode::new("user")
                         .attr("UserID", u.id.to_string())
                         .attr("Domain", tenant.clone())
                         .attr("UserName", u.username.clone())
@@ -203,19 +199,18 @@ async fn get_all_users(state: &AppState, actor: &Actor) -> Node {
                         .attr("Enabled", flag(u.enabled)),
                 );
             }
-            with(Node::ok("response"), list)
+            with(XmlNode::ok("response"), list)
         }
-        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied.", 4030),
-        Err(e) => system_error("response", &e),
+        Err(e) => errors::GET_ALL_USERS.failure(&e).node("response"),
     }
 }
 
 /// CreateUser: a member of the caller's tenant; a read-only user gets a role that may not
 /// change the repository or work the trash.
-async fn create_user(state: &AppState, actor: &Actor, call: &Call) -> Node {
+async fn create_user(state: &AppState, actor: &Actor, call: &Call) -> XmlNode {
     let read_only = match boolean(call.param("ReadOnlyUser")) {
         Ok(b) => b,
-        Err(message) => return Node::failure("response", &message, 4000),
+        Err(message) => return XmlNode::failure("response", &message, 4000),
     };
     let new = NewUser {
         username: call.param("UserName").trim().to_owned(),
@@ -231,15 +226,11 @@ async fn create_user(state: &AppState, actor: &Actor, call: &Call) -> Node {
         Role::IpsUser
     };
     match state.repo.create_user(actor, &new, role).await {
-        Ok(user) => Node::new("response")
+        Ok(user) => XmlNode::new("response")
             .attr("success", "true")
             .attr("id", user.id.to_string())
             .attr("error", ""),
-        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied", 4030),
-        Err(Error::NameConflict(_)) => Node::failure("response", "Username already exists", 4090),
-        Err(Error::InvalidName { rule, .. }) => Node::failure("response", &format!("Invalid user name: {rule}"), 4000),
-        Err(Error::InvalidInput(message)) => Node::failure("response", &message, 4000),
-        Err(e) => system_error("response", &e),
+        Err(e) => errors::CREATE_USER.failure(&e).node("response"),
     }
 }
 
@@ -256,13 +247,13 @@ async fn libraries(state: &AppState, actor: &Actor) -> Result<Vec<salvage_core::
     }
 }
 
-async fn get_domains(state: &AppState, actor: &Actor) -> Node {
+async fn get_domains(state: &AppState, actor: &Actor) -> XmlNode {
     match libraries(state, actor).await {
         Ok(libs) => {
-            let mut list = Node::new("domains");
+            let mut list = XmlNode::new("domains");
             for lib in &libs {
                 list.push(
-                    Node::new("domain")
+                    XmlNode::new("domain")
                         .attr("DomainID", lib.id.to_string())
                         .attr("DomainName", lib.name.clone())
                         .attr("AnonymousDomain", "FALSE")
@@ -271,7 +262,7 @@ async fn get_domains(state: &AppState, actor: &Actor) -> Node {
                         .attr("WelcomeMessage", ""),
                 );
             }
-            with(Node::ok("response"), list)
+            with(XmlNode::ok("response"), list)
         }
         Err(e) => system_error("response", &e),
     }
@@ -279,48 +270,46 @@ async fn get_domains(state: &AppState, actor: &Actor) -> Node {
 
 /// DomainExists: `exists="true"` or `"false"` on a successful response (the shape is not
 /// documented; this is the one clients can read without guessing).
-async fn domain_exists(state: &AppState, actor: &Actor, name: &str) -> Node {
+async fn domain_exists(state: &AppState, actor: &Actor, name: &str) -> XmlNode {
     match state.repo.resolve(actor, &format!("/{}", name.trim())).await {
-        Ok(n) if n.kind == NodeKind::Library => Node::ok("response").attr("exists", "true"),
+        Ok(n) if n.kind == NodeKind::Library => XmlNode::ok("response").attr("exists", "true"),
         Ok(_) | Err(Error::NotFound(_)) | Err(Error::InvalidName { .. }) => {
-            Node::ok("response").attr("exists", "false")
+            XmlNode::ok("response").attr("exists", "false")
         }
         Err(e) => system_error("response", &e),
     }
 }
 
-async fn create_domain(state: &AppState, actor: &Actor, call: &Call) -> Node {
+async fn create_domain(state: &AppState, actor: &Actor, call: &Call) -> XmlNode {
     for flag in ["Anonymous", "Hidden"] {
         if let Err(message) = boolean(call.param(flag)) {
-            return Node::failure("response", &message, 4000);
+            return XmlNode::failure("response", &message, 4000);
         }
     }
     if !actor.is_admin {
-        return Node::failure(
+        return XmlNode::failure(
             "response",
             &format!("[1573] {}", ONLY_ADMIN.trim_end_matches('.')),
             4030,
         );
     }
     match state.repo.create_library(actor, call.param("DomainName").trim()).await {
-        Ok(_) => Node::ok("response"),
-        Err(Error::NameConflict(_)) => Node::failure("response", "Domain already exists", 4090),
-        Err(Error::InvalidName { .. }) => Node::failure("response", "Invalid domain name", 4000),
-        Err(e) => system_error("response", &e),
+        Ok(_) => XmlNode::ok("response"),
+        Err(e) => errors::CREATE_DOMAIN.failure(&e).node("response"),
     }
 }
 
 /// GetDeleteLog: RECYCLE, RESTORE, PURGE and RECYCLE EMPTIED entries (administrators).
-async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
+async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> XmlNode {
     if !actor.is_admin {
-        return Node::failure("response", "Insufficient rights.", 4030);
+        return XmlNode::failure("response", "Insufficient rights.", 4030);
     }
     let (since, until) = match (
         date_param(call.param("StartDate"), false, state.repo.clock().now()),
         date_param(call.param("EndDate"), true, state.repo.clock().now()),
     ) {
         (Ok(s), Ok(u)) => (s, u),
-        (Err(m), _) | (_, Err(m)) => return Node::failure("response", &m, 4000),
+        (Err(m), _) | (_, Err(m)) => return XmlNode::failure("response", &m, 4000),
     };
     let path_prefix = params::path_prefix(call.param("PathFilter").trim().trim_end_matches('*'));
     let filter = AuditFilter {
@@ -337,7 +326,7 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
         Ok(libs) => libs.into_iter().map(|l| (l.name, l.id)).collect(),
         Err(e) => return system_error("response", &e),
     };
-    let mut logs = Node::new("logs");
+    let mut logs = XmlNode::new("logs");
     let mut before = None;
     loop {
         let page = match state.repo.audit(actor, &filter, before, 1000).await {
@@ -366,7 +355,7 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
                 NodeKind::Library => "DOMAIN",
             };
             logs.push(
-                Node::new("LOGITEM")
+                XmlNode::new("LOGITEM")
                     .attr("TYPE", kind)
                     .attr("NAME", e.name.clone())
                     .attr("PATH", folder)
@@ -387,5 +376,5 @@ async fn get_delete_log(state: &AppState, actor: &Actor, call: &Call) -> Node {
             None => break,
         }
     }
-    with(Node::ok("response"), logs)
+    with(XmlNode::ok("response"), logs)
 }

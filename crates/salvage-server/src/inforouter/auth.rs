@@ -2,11 +2,11 @@
 //! other operation finds its caller.
 
 use super::binding::Call;
-use super::xml::Node;
+use super::errors::{self, Wording, AUTH_FAILED, INVALID_TICKET};
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::Actor;
-use salvage_core::Error;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -32,7 +32,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "AuthenticateUser" | "AuthenticateUser1" | "RenewTicket" => authenticate(state, call).await,
         "isValidTicket" => is_valid_ticket(state, call).await,
@@ -40,9 +40,6 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
         _ => return None,
     })
 }
-
-pub const AUTH_FAILED: &str = "[900] Authentication failed";
-pub const INVALID_TICKET: &str = "[901] Session expired or Invalid ticket";
 
 /// Why a call has no caller: no ticket at all, or one no session has.
 pub enum Unauthenticated {
@@ -68,14 +65,14 @@ pub async fn require(
     root: &'static str,
     missing: (&str, u16),
     invalid: (&str, u16),
-) -> Result<Actor, Node> {
+) -> Result<Actor, XmlNode> {
     caller(state, call).await.map_err(|why| match why {
-        Unauthenticated::Missing => Node::failure(root, missing.0, missing.1),
-        Unauthenticated::Invalid => Node::failure(root, invalid.0, invalid.1),
+        Unauthenticated::Missing => XmlNode::failure(root, missing.0, missing.1),
+        Unauthenticated::Invalid => XmlNode::failure(root, invalid.0, invalid.1),
     })
 }
 
-async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
+async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> XmlNode {
     let expire_on = (state.repo.clock().now() + state.repo.session_ttl())
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
@@ -83,7 +80,7 @@ async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
         Ok(u) => (u.first_name, u.last_name, u.email),
         Err(_) => Default::default(),
     };
-    Node::new("root")
+    XmlNode::new("root")
         .attr("success", "true")
         .attr("ticket", ticket)
         .attr("userid", actor.user_id.to_string())
@@ -100,7 +97,7 @@ async fn ticket_node(state: &AppState, ticket: &str, actor: &Actor) -> Node {
 /// OldTicket): credentials are always checked; a renewal also ends the old ticket.
 /// After repeated failures the login is refused without checking the password, with
 /// `AUTH_FAILED` and how long to wait.
-pub async fn authenticate(state: &AppState, call: &Call) -> Node {
+pub async fn authenticate(state: &AppState, call: &Call) -> XmlNode {
     let login = state
         .repo
         .login(None, call.param("UID"), call.param("PWD"), call.client.address)
@@ -112,38 +109,39 @@ pub async fn authenticate(state: &AppState, call: &Call) -> Node {
             }
             ticket_node(state, &ticket, &actor).await
         }
-        Err(Error::AuthenticationFailed) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
-        Err(e @ Error::TooManyAttempts { .. }) => Node::new("root")
+        // The documented refusal carries no errorCode.
+        Err(e) => XmlNode::new("root")
             .attr("success", "false")
-            .attr("error", format!("{AUTH_FAILED}: {e}")),
-        Err(e) => Node::new("root")
-            .attr("success", "false")
-            .attr("error", format!("SystemError:{e}")),
+            .attr("error", errors::LOGIN.failure(&e).message),
     }
 }
 
 /// isValidTicket(AuthenticationTicket): who the ticket belongs to.
-pub async fn is_valid_ticket(state: &AppState, call: &Call) -> Node {
+pub async fn is_valid_ticket(state: &AppState, call: &Call) -> XmlNode {
     match caller(state, call).await {
         Ok(actor) => {
             let node = ticket_node(state, call.ticket().unwrap_or_default(), &actor).await;
             node
         }
-        Err(Unauthenticated::Missing) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
-        Err(Unauthenticated::Invalid) => Node::new("root").attr("success", "false").attr("error", INVALID_TICKET),
+        Err(Unauthenticated::Missing) => XmlNode::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(Unauthenticated::Invalid) => XmlNode::new("root")
+            .attr("success", "false")
+            .attr("error", INVALID_TICKET),
     }
 }
 
 /// LogOut(AuthenticationTicket): the ticket stops working at once.
-pub async fn log_out(state: &AppState, call: &Call) -> Node {
+pub async fn log_out(state: &AppState, call: &Call) -> XmlNode {
     match caller(state, call).await {
         Ok(_) => match state.repo.logout(call.ticket().unwrap_or_default()).await {
-            Ok(()) => Node::new("root").attr("success", "true"),
-            Err(e) => Node::new("root")
+            Ok(()) => XmlNode::new("root").attr("success", "true"),
+            Err(e) => XmlNode::new("root")
                 .attr("success", "false")
-                .attr("error", format!("SystemError:{e}")),
+                .attr("error", Wording::NONE.failure(&e).message),
         },
-        Err(Unauthenticated::Missing) => Node::new("root").attr("success", "false").attr("error", AUTH_FAILED),
-        Err(Unauthenticated::Invalid) => Node::new("root").attr("success", "false").attr("error", INVALID_TICKET),
+        Err(Unauthenticated::Missing) => XmlNode::new("root").attr("success", "false").attr("error", AUTH_FAILED),
+        Err(Unauthenticated::Invalid) => XmlNode::new("root")
+            .attr("success", "false")
+            .attr("error", INVALID_TICKET),
     }
 }

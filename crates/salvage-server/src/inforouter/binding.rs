@@ -3,7 +3,7 @@
 //! back into the binding's response, as ASP.NET does.
 
 use super::multipart::FilePart;
-use super::xml::Node;
+use super::xml::XmlNode;
 use crate::budget::{BodyError, Reservation};
 use crate::soap::{self, Envelope, FaultCode, ReadError, SoapVersion};
 use axum::body::Body;
@@ -24,18 +24,18 @@ pub enum Binding {
 /// at a time, so that its memory does not grow with the list (`GetRecycleBinContent` of a bin of
 /// a million items).
 pub enum Answer {
-    Whole(Node),
+    Whole(XmlNode),
     Listing {
         /// The result element (`<response success="true" error="">`) the items go in.
-        root: Node,
+        root: XmlNode,
         /// The items, serialised, a page per element. An error after the first page ends the
         /// body abruptly, so a client never takes a cut list for a whole one.
         items: BoxStream<'static, Result<String, salvage_core::Error>>,
     },
 }
 
-impl From<Node> for Answer {
-    fn from(node: Node) -> Self {
+impl From<XmlNode> for Answer {
+    fn from(node: XmlNode) -> Self {
         Answer::Whole(node)
     }
 }
@@ -135,7 +135,7 @@ impl Call {
         }
     }
 
-    fn respond_whole(&self, node: &Node) -> Response {
+    fn respond_whole(&self, node: &XmlNode) -> Response {
         match self.binding {
             Binding::Get | Binding::Post => {
                 let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -154,7 +154,11 @@ impl Call {
 
     /// The same document as `respond_whole` would write for `root` holding every item, sent
     /// as the items are read.
-    fn respond_listing(&self, root: &Node, items: BoxStream<'static, Result<String, salvage_core::Error>>) -> Response {
+    fn respond_listing(
+        &self,
+        root: &XmlNode,
+        items: BoxStream<'static, Result<String, salvage_core::Error>>,
+    ) -> Response {
         let (mut head, mut tail, content_type) = match self.binding {
             Binding::Get | Binding::Post => (
                 String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"),

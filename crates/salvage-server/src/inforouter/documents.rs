@@ -3,8 +3,9 @@
 
 use super::auth::caller;
 use super::binding::{Binding, Call};
+use super::errors::{self, system_error, DOCUMENT_NOT_FOUND, FOLDER_NOT_FOUND};
 use super::shared::*;
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use base64::engine::general_purpose::STANDARD;
@@ -60,7 +61,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "GetDocument" => get_document(state, call).await,
         "DocumentExists" => document_exists(state, call).await,
@@ -74,18 +75,18 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
     })
 }
 
-fn missing_document(m: Missing, period: bool) -> Node {
+fn missing_document(m: Missing, period: bool) -> XmlNode {
     match m {
-        Missing::NotFound if period => Node::failure("response", &format!("{DOCUMENT_NOT_FOUND}."), 4041),
-        Missing::NotFound => Node::failure("response", DOCUMENT_NOT_FOUND, 4041),
-        Missing::BadIdentifier => Node::failure("response", INVALID_IDENTIFIER, 4000),
+        Missing::NotFound if period => XmlNode::failure("response", &format!("{DOCUMENT_NOT_FOUND}."), 4041),
+        Missing::NotFound => XmlNode::failure("response", DOCUMENT_NOT_FOUND, 4041),
+        Missing::BadIdentifier => XmlNode::failure("response", INVALID_IDENTIFIER, 4000),
     }
 }
 
 /// GetDocument(AuthenticationTicket, Path, withPropertySets, withSecurity, withOwner,
 /// withVersions): the documented attributes salvage has values for, in the documented order.
-async fn get_document(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn get_document(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -119,7 +120,7 @@ async fn get_document(state: &AppState, call: &Call) -> Node {
         Err(e) => return system_error("response", &e),
     };
     let owner = user_name(state, &actor, doc.created_by).await;
-    let mut document = Node::new("document")
+    let mut document = XmlNode::new("document")
         .attr("DocumentID", doc.id.to_string())
         .attr("Name", doc.name.clone())
         .attr("Path", backslashed(folder_path))
@@ -157,10 +158,10 @@ async fn get_document(state: &AppState, call: &Call) -> Node {
         .attr("VersionCount", versions.len().to_string())
         .attr("UserViewStatus", "");
     if flag(call, "withVersions") {
-        let mut list = Node::new("Versions");
+        let mut list = XmlNode::new("Versions");
         for v in &versions {
             list.push(
-                Node::new("Version")
+                XmlNode::new("Version")
                     .attr("VersionId", (v.number * 1_000_000).to_string())
                     .attr("VersionNumber", v.number.to_string())
                     .attr("Size", v.size.to_string())
@@ -170,7 +171,7 @@ async fn get_document(state: &AppState, call: &Call) -> Node {
         }
         document.push(list);
     }
-    let mut node = Node::ok("response");
+    let mut node = XmlNode::ok("response");
     node.push(document);
     node
 }
@@ -191,8 +192,8 @@ async fn crc32_of(state: &AppState, actor: &Actor, doc: &Item, number: i64) -> R
 
 /// DocumentExists(AuthenticationTicket, Path): `CRC32LASTVERSION` is the latest version's
 /// checksum, `CRC32` the published version's (the latest's when nothing is published).
-async fn document_exists(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn document_exists(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -212,7 +213,7 @@ async fn document_exists(state: &AppState, call: &Call) -> Node {
     } else {
         last
     };
-    Node::new("response")
+    XmlNode::new("response")
         .attr("success", "true")
         .attr("CRC32LASTVERSION", format!("{last:08x}"))
         .attr("CRC32", format!("{published:08x}"))
@@ -240,9 +241,9 @@ pub(super) async fn file_param(call: &Call, name: &str) -> Option<Vec<u8>> {
 }
 
 /// The existing folder and the document name of an upload path (`\Library\folder\name.ext`).
-pub(super) async fn upload_folder(state: &AppState, actor: &Actor, path: &str) -> Result<(Item, String), Node> {
-    let not_found = || Node::failure("root", FOLDER_NOT_FOUND, 4041);
-    let names = segments(path).map_err(|e| upload_error(&e))?;
+pub(super) async fn upload_folder(state: &AppState, actor: &Actor, path: &str) -> Result<(Item, String), XmlNode> {
+    let not_found = || XmlNode::failure("root", FOLDER_NOT_FOUND, 4041);
+    let names = segments(path).map_err(|e| errors::UPLOAD.failure(&e).node("root"))?;
     let Some((name, folder)) = names.split_last() else {
         return Err(not_found());
     };
@@ -263,32 +264,21 @@ pub(super) async fn store_upload(
     folder: i64,
     name: &str,
     content: &mut (dyn tokio::io::AsyncRead + Unpin + Send),
-) -> Node {
+) -> XmlNode {
     match state.repo.upload(actor, folder, name, content).await {
-        Ok((doc, version)) => Node::new("root")
+        Ok((doc, version)) => XmlNode::new("root")
             .attr("success", "true")
             .attr("DocumentId", doc.id.to_string())
             .attr("VersionId", (version.number * 1_000_000).to_string()),
-        Err(e) => upload_error(&e),
-    }
-}
-
-/// The documented failure of an upload.
-fn upload_error(e: &Error) -> Node {
-    match e {
-        Error::NotFound(_) | Error::InvalidTarget(_) => Node::failure("root", FOLDER_NOT_FOUND, 4041),
-        Error::PermissionDenied(_) => Node::failure("root", "Access denied", 4030),
-        Error::NameConflict(n) => Node::failure("root", &conflict(n), 4090),
-        Error::InvalidName { name, .. } => Node::failure("root", &format!("Invalid document name: \"{name}\""), 4000),
-        e => system_error("root", e),
+        Err(e) => errors::UPLOAD.failure(&e).node("root"),
     }
 }
 
 /// UploadDocument(AuthenticationTicket, Path, FileContent) and UploadDocument1 (+
 /// VersionComment, which the core does not keep): a new document, or a new version of the one
 /// at `Path`. The folder must exist.
-async fn upload_document(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("root", e, c)).await {
+async fn upload_document(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("root", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -300,11 +290,11 @@ async fn upload_document(state: &AppState, call: &Call) -> Node {
     if let Some(file) = call.file("FileContent") {
         return match file.open().await {
             Ok(mut content) => store_upload(state, &actor, folder.id, &name, &mut content).await,
-            Err(e) => Node::failure("root", &format!("SystemError:cannot read the upload: {e}"), 5000),
+            Err(e) => XmlNode::failure("root", &format!("SystemError:cannot read the upload: {e}"), 5000),
         };
     }
     let Some(content) = file_param(call, "FileContent").await else {
-        return Node::failure("root", "FileContent is not valid base64.", 4000);
+        return XmlNode::failure("root", "FileContent is not valid base64.", 4000);
     };
     store_upload(state, &actor, folder.id, &name, &mut content.as_slice()).await
 }
@@ -312,8 +302,8 @@ async fn upload_document(state: &AppState, call: &Call) -> Node {
 /// DownloadDocument(AuthenticationTicket, Path): the latest version as `byte[]`, which ASMX
 /// writes as `<base64Binary xmlns="http://tempuri.org/">` (spec §12 #21). Any error is an empty
 /// array, as documented.
-async fn download_document(state: &AppState, call: &Call) -> Node {
-    let empty = || Node::scalar("base64Binary", "");
+async fn download_document(state: &AppState, call: &Call) -> XmlNode {
+    let empty = || XmlNode::scalar("base64Binary", "");
     let Ok(actor) = caller(state, call).await else {
         return empty();
     };
@@ -327,7 +317,7 @@ async fn download_document(state: &AppState, call: &Call) -> Node {
     if reader.read_to_end(&mut content).await.is_err() {
         return empty();
     }
-    Node::scalar("base64Binary", STANDARD.encode(content))
+    XmlNode::scalar("base64Binary", STANDARD.encode(content))
 }
 
 // --- document types and publishing --------------------------------------------------------------
@@ -347,8 +337,8 @@ pub(super) fn version_number(raw: &str, latest: i64) -> Option<i64> {
 
 /// PublishDocument(AuthenticationTicket, DocumentPath, VersionNumber). The core's rules decide:
 /// change rights on the document, and a document type first where the library requires one.
-async fn publish_document(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn publish_document(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -357,28 +347,17 @@ async fn publish_document(state: &AppState, call: &Call) -> Node {
         Err(m) => return missing_document(m, false),
     };
     let Some(version) = version_number(call.param("VersionNumber"), doc.current_version) else {
-        return Node::failure("response", "Version not found", 4041);
+        return XmlNode::failure("response", "Version not found", 4041);
     };
     match state.repo.publish(&actor, doc.id, version).await {
-        Ok(()) => Node::ok("response"),
-        Err(Error::PermissionDenied(_)) => Node::failure(
-            "response",
-            "Access denied. To publish a document you must be the owner, a domain manager, or the author of at least one version.",
-            4030,
-        ),
-        Err(Error::NotFound(_)) => Node::failure("response", "Version not found", 4041),
-        Err(Error::InvalidInput(_)) => Node::failure(
-            "response",
-            "The library requires a document type before a document can be published.",
-            4000,
-        ),
-        Err(e) => system_error("response", &e),
+        Ok(()) => XmlNode::ok("response"),
+        Err(e) => errors::PUBLISH_DOCUMENT.failure(&e).node("response"),
     }
 }
 
 /// UpdateDocumentType(AuthenticationTicket, Path, DocumentTypeID); `0` clears the type.
-async fn update_document_type(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn update_document_type(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -389,19 +368,17 @@ async fn update_document_type(state: &AppState, call: &Call) -> Node {
     let doc_type = match call.param("DocumentTypeID").trim().parse::<i64>() {
         Ok(0) => None,
         Ok(id) if id > 0 => Some(id),
-        _ => return Node::failure("response", "Document type not found", 4041),
+        _ => return XmlNode::failure("response", "Document type not found", 4041),
     };
     match state.repo.set_doc_type(&actor, doc.id, doc_type).await {
-        Ok(()) => Node::ok("response"),
-        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied", 4030),
-        Err(Error::NotFound(_)) => Node::failure("response", "Document type not found", 4041),
-        Err(e) => system_error("response", &e),
+        Ok(()) => XmlNode::ok("response"),
+        Err(e) => errors::UPDATE_DOCUMENT_TYPE.failure(&e).node("response"),
     }
 }
 
 /// GetDocumentTypes(AuthenticationTicket). salvage's types carry no property set or description.
-async fn get_document_types(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn get_document_types(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -409,10 +386,10 @@ async fn get_document_types(state: &AppState, call: &Call) -> Node {
         Ok(t) => t,
         Err(e) => return system_error("response", &e),
     };
-    let mut list = Node::new("DocumentTypes");
+    let mut list = XmlNode::new("DocumentTypes");
     for t in types {
         list.push(
-            Node::new("DocumentType")
+            XmlNode::new("DocumentType")
                 .attr("TypeID", t.id.to_string())
                 .attr("TypeName", t.name)
                 .attr("PropertySetID", "0")
@@ -420,28 +397,28 @@ async fn get_document_types(state: &AppState, call: &Call) -> Node {
                 .attr("Description", ""),
         );
     }
-    let mut node = Node::ok("response");
+    let mut node = XmlNode::ok("response");
     node.push(list);
     node
 }
 
 /// GetPublishingRequirements(AuthenticationTicket, domainname): `Doctype` when the library
 /// requires a document type before publishing.
-async fn get_publishing_requirements(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("root", e, c)).await {
+async fn get_publishing_requirements(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("root", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let name = call.param("domainname").trim();
     let library = match folder_at(state, &actor, name).await {
         Some(l) if segments(name).is_ok_and(|names| names.len() == 1) => l,
-        _ => return Node::failure("root", "Domain not found.", 4041),
+        _ => return XmlNode::failure("root", "Domain not found.", 4041),
     };
-    let mut requirements = Node::new("PublishingRequirements");
+    let mut requirements = XmlNode::new("PublishingRequirements");
     if library.requires_doc_type {
-        requirements.push(Node::element("PublishingRequirement", "Doctype"));
+        requirements.push(XmlNode::element("PublishingRequirement", "Doctype"));
     }
-    let mut node = Node::new("root").attr("success", "true");
+    let mut node = XmlNode::new("root").attr("success", "true");
     node.push(requirements);
     node
 }

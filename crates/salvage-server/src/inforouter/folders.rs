@@ -3,12 +3,12 @@
 //! infoRouter's strings and codes.
 
 use super::binding::Call;
+use super::errors::{self, bare_failure, system_error, FOLDER_NOT_FOUND};
 use super::shared::*;
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::{Actor, Node as Item, NodeKind};
-use salvage_core::Error;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -69,7 +69,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "CreateFolder" => create_folder(state, call).await,
         "CreateFolder1" => create_folder1(state, call).await,
@@ -84,33 +84,23 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
     })
 }
 
-fn created_folder(folder: &Item) -> Node {
-    Node::new("response")
+fn created_folder(folder: &Item) -> XmlNode {
+    XmlNode::new("response")
         .attr("success", "true")
         .attr("FolderId", folder.id.to_string())
         .attr("FolderName", folder.name.clone())
 }
 
-fn create_error(e: &Error) -> Node {
-    match e {
-        Error::NotFound(_) | Error::InvalidTarget(_) => bare_failure(&format!("{FOLDER_NOT_FOUND}."), 4041),
-        Error::PermissionDenied(_) => bare_failure("Access denied", 4030),
-        Error::InvalidName { name, .. } => bare_failure(&format!("Invalid folder name: \"{name}\""), 4000),
-        Error::NameConflict(name) => bare_failure(&conflict(name), 4090),
-        e => system_error("response", e),
-    }
-}
-
 /// CreateFolder(AuthenticationTicket, Path): every missing folder on the path; the library must
 /// exist. An existing folder is returned as created (the core's `ensure_folder_path`).
-async fn create_folder(state: &AppState, call: &Call) -> Node {
+async fn create_folder(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, bare_failure).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let names = match segments(call.param("Path")) {
         Ok(names) => names,
-        Err(e) => return create_error(&e),
+        Err(e) => return errors::CREATE_FOLDER.failure(&e).bare(),
     };
     if names.len() < 2 {
         return bare_failure(ROOT_LEVEL, 4030);
@@ -120,13 +110,13 @@ async fn create_folder(state: &AppState, call: &Call) -> Node {
     }
     match state.repo.ensure_folder_path(&actor, &names.join("/")).await {
         Ok(folder) => created_folder(&folder),
-        Err(e) => create_error(&e),
+        Err(e) => errors::CREATE_FOLDER.failure(&e).bare(),
     }
 }
 
 /// CreateFolder1(ParentFolderPath, NewFolderName, Description): one folder in an existing one.
 /// The core keeps no folder description, so `Description` is accepted and not stored.
-async fn create_folder1(state: &AppState, call: &Call) -> Node {
+async fn create_folder1(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, bare_failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -144,27 +134,27 @@ async fn create_folder1(state: &AppState, call: &Call) -> Node {
         .await
     {
         Ok(folder) => created_folder(&folder),
-        Err(e) => create_error(&e),
+        Err(e) => errors::CREATE_FOLDER.failure(&e).bare(),
     }
 }
 
 /// FolderExists(AuthenticationTicket, Path).
-async fn folder_exists(state: &AppState, call: &Call) -> Node {
+async fn folder_exists(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, bare_failure).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     match folder_at(state, &actor, call.param("Path")).await {
-        Some(_) => Node::new("response").attr("success", "true"),
+        Some(_) => XmlNode::new("response").attr("success", "true"),
         None => bare_failure(&format!("{FOLDER_NOT_FOUND}."), 4041),
     }
 }
 
 /// `<folder FolderID ParentID Name Path Description CreationDate OwnerName DomainID />`, the
 /// real 8.0 shape (spec §12 #17).
-async fn folder_node(state: &AppState, actor: &Actor, folder: &Item, with_parent: bool) -> Node {
+async fn folder_node(state: &AppState, actor: &Actor, folder: &Item, with_parent: bool) -> XmlNode {
     let path = state.repo.path_of(actor, folder).await.unwrap_or_default();
-    let mut node = Node::new("folder").attr("FolderID", folder.id.to_string());
+    let mut node = XmlNode::new("folder").attr("FolderID", folder.id.to_string());
     if with_parent {
         node = node.attr("ParentID", folder.parent_id.unwrap_or(0).to_string());
     }
@@ -182,7 +172,7 @@ async fn folder_node(state: &AppState, actor: &Actor, folder: &Item, with_parent
 
 /// GetFolder(AuthenticationTicket, Path, WithRules, withPropertySets, withSecurity, withOwner).
 /// salvage keeps no rules or property sets; the flags are read and add nothing.
-async fn get_folder(state: &AppState, call: &Call) -> Node {
+async fn get_folder(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, bare_failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -190,26 +180,25 @@ async fn get_folder(state: &AppState, call: &Call) -> Node {
     let Some(folder) = folder_at(state, &actor, call.param("Path")).await else {
         return bare_failure(&format!("{FOLDER_NOT_FOUND}."), 4041);
     };
-    let mut node = Node::ok("response");
+    let mut node = XmlNode::ok("response");
     node.push(folder_node(state, &actor, &folder, true).await);
     node
 }
 
 /// GetFolders(AuthenticationTicket, Path, …): the subfolders of a folder (LEGACY 8.0 shape).
-async fn get_folders(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn get_folders(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let Some(folder) = folder_at(state, &actor, call.param("Path")).await else {
-        return Node::failure("response", FOLDER_NOT_FOUND, 4041);
+        return XmlNode::failure("response", FOLDER_NOT_FOUND, 4041);
     };
     let children = match all_children(state, &actor, folder.id).await {
         Ok(c) => c,
-        Err(Error::PermissionDenied(_)) => return Node::failure("response", "Access denied", 4030),
-        Err(e) => return system_error("response", &e),
+        Err(e) => return errors::LIST_FOLDER.failure(&e).node("response"),
     };
-    let mut node = Node::ok("response");
+    let mut node = XmlNode::ok("response");
     for child in children.iter().filter(|c| c.kind.is_container()) {
         node.push(folder_node(state, &actor, child, false).await);
     }
@@ -217,7 +206,7 @@ async fn get_folders(state: &AppState, call: &Call) -> Node {
 }
 
 /// GetFolders1(AuthenticationTicket, Path): `<f id n/>` items and `itemcount` (spec §12 #18).
-async fn get_folders1(state: &AppState, call: &Call) -> Node {
+async fn get_folders1(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, bare_failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -227,11 +216,10 @@ async fn get_folders1(state: &AppState, call: &Call) -> Node {
     };
     let children = match all_children(state, &actor, folder.id).await {
         Ok(c) => c,
-        Err(Error::PermissionDenied(_)) => return bare_failure("Access denied", 4030),
-        Err(e) => return system_error("response", &e),
+        Err(e) => return errors::LIST_FOLDER.failure(&e).bare(),
     };
     let folders: Vec<&Item> = children.iter().filter(|c| c.kind.is_container()).collect();
-    let mut node = Node::new("response")
+    let mut node = XmlNode::new("response")
         .attr("success", "true")
         .attr("itemcount", folders.len().to_string());
     for f in folders {
@@ -240,12 +228,12 @@ async fn get_folders1(state: &AppState, call: &Call) -> Node {
     node
 }
 
-fn short_folder(f: &Item) -> Node {
-    Node::new("f").attr("id", f.id.to_string()).attr("n", f.name.clone())
+fn short_folder(f: &Item) -> XmlNode {
+    XmlNode::new("f").attr("id", f.id.to_string()).attr("n", f.name.clone())
 }
 
-fn short_document(d: &Item) -> Node {
-    Node::new("d")
+fn short_document(d: &Item) -> XmlNode {
+    XmlNode::new("d")
         .attr("id", d.id.to_string())
         .attr("n", d.name.clone())
         .attr("mdate", date(d.modified_at))
@@ -262,24 +250,23 @@ fn short_document(d: &Item) -> Node {
 
 /// GetDocuments1 and GetFoldersAndDocuments1 (AuthenticationTicket, Path): folders (`<f/>`)
 /// first, then documents (`<d/>`), under the documented root attributes.
-async fn listing(state: &AppState, call: &Call, folders: bool, documents: bool) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn listing(state: &AppState, call: &Call, folders: bool, documents: bool) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let Some(folder) = folder_at(state, &actor, call.param("Path")).await else {
-        return Node::failure("response", FOLDER_NOT_FOUND, 4041);
+        return XmlNode::failure("response", FOLDER_NOT_FOUND, 4041);
     };
     let children = match all_children(state, &actor, folder.id).await {
         Ok(c) => c,
-        Err(Error::PermissionDenied(_)) => return Node::failure("response", "Access denied", 4030),
-        Err(e) => return system_error("response", &e),
+        Err(e) => return errors::LIST_FOLDER.failure(&e).node("response"),
     };
     let path = match state.repo.path_of(&actor, &folder).await {
         Ok(p) => p,
         Err(e) => return system_error("response", &e),
     };
-    let mut items: Vec<Node> = Vec::new();
+    let mut items: Vec<XmlNode> = Vec::new();
     if folders {
         items.extend(children.iter().filter(|c| c.kind.is_container()).map(short_folder));
     }
@@ -291,7 +278,7 @@ async fn listing(state: &AppState, call: &Call, folders: bool, documents: bool) 
                 .map(short_document),
         );
     }
-    let mut node = Node::ok("response")
+    let mut node = XmlNode::ok("response")
         .attr("folderid", folder.id.to_string())
         .attr("parentid", folder.parent_id.unwrap_or(0).to_string())
         .attr("name", folder.name.clone())
@@ -306,23 +293,19 @@ async fn listing(state: &AppState, call: &Call, folders: bool, documents: bool) 
 }
 
 /// Move(AuthenticationTicket, SourcePath, DestinationPath): a document or folder into a folder.
-async fn move_item(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn move_item(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let Ok(source) = state.repo.resolve(&actor, call.param("SourcePath")).await else {
-        return Node::failure("response", "Source not found.", 4041);
+        return XmlNode::failure("response", "Source not found.", 4041);
     };
     let Ok(target) = state.repo.resolve(&actor, call.param("DestinationPath")).await else {
-        return Node::failure("response", "Destination folder not found.", 4041);
+        return XmlNode::failure("response", "Destination folder not found.", 4041);
     };
     match state.repo.move_node(&actor, source.id, target.id).await {
-        Ok(_) => Node::ok("response"),
-        Err(Error::NotFound(_)) => Node::failure("response", "Source not found.", 4041),
-        Err(Error::NameConflict(name)) => Node::failure("response", &conflict(&name), 4090),
-        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied.", 4030),
-        Err(Error::InvalidTarget(why)) => Node::failure("response", &format!("Invalid destination: {why}."), 4000),
-        Err(e) => system_error("response", &e),
+        Ok(_) => XmlNode::ok("response"),
+        Err(e) => errors::MOVE.failure(&e).node("response"),
     }
 }

@@ -6,7 +6,7 @@ use super::documents::{file_param, version_number};
 use super::recycle::parse_handler;
 use super::security::{parse_access_list, Names};
 use super::shared::{backslashed, flag, format_of, segments, short_id};
-use super::xml::Node;
+use super::xml::XmlNode;
 use crate::budget::BodyBudget;
 use crate::soap::{read_document, SoapVersion};
 use axum::body::Body;
@@ -103,7 +103,7 @@ pub fn path_texts(text: &str) {
 
 /// A reply that quotes client text, in the call's binding, is well-formed XML that says the same.
 fn replies_are_well_formed(call: &Call, text: &str) {
-    let node = Node::failure("response", text, 4000);
+    let node = XmlNode::failure("response", text, 4000);
     let mut xml = String::new();
     node.render(&mut xml, matches!(call.binding, Binding::Soap(_)));
     match read_document(xml.as_bytes()) {

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod binding;
 mod documents;
+mod errors;
 mod folders;
 #[doc(hidden)]
 pub(crate) mod fuzzing;
@@ -16,8 +17,6 @@ mod shared;
 mod upload;
 mod wsdl;
 mod xml;
-
-pub use upload::Uploads;
 
 use crate::client::ClientInfo;
 use crate::soap::{self, ReadError};

@@ -1,9 +1,10 @@
 //! The recycle-bin operations, each a translation of core calls and core errors into the
 //! strings and codes infoRouter clients expect (spec §6 and the RestoreRecycleBinItem page).
 
-use super::auth::{caller, require, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::auth::{caller, require, Unauthenticated};
 use super::binding::{Answer, Call};
-use super::xml::Node;
+use super::errors::{self, system_error, AUTH_FAILED, INVALID_TICKET};
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -124,12 +125,12 @@ fn delete_path(original_path: &str) -> String {
 }
 
 /// One `<document …/>` or `<folder …/>`, attributes in the documented order.
-fn item(r: &TrashRecord) -> Node {
+fn item(r: &TrashRecord) -> XmlNode {
     let (status, label) = match r.stage {
         Stage::UserBin => ("0", "In User Recycle Bin"),
         Stage::SystemBin => ("1", "In System Recycle Bin"),
     };
-    Node::new(if r.kind == NodeKind::Document {
+    XmlNode::new(if r.kind == NodeKind::Document {
         "document"
     } else {
         "folder"
@@ -163,7 +164,7 @@ async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Answe
         Err(e) => return system_error("response", &e).into(),
     };
     if first.items.is_empty() {
-        return Node::ok("response").into();
+        return XmlNode::ok("response").into();
     }
     let (actor, filter) = (actor.clone(), filter.clone());
     let pages = stream::try_unfold(Next::Page(first), move |next| {
@@ -186,7 +187,7 @@ async fn listing(state: &AppState, actor: &Actor, filter: &TrashFilter) -> Answe
         }
     });
     Answer::Listing {
-        root: Node::ok("response"),
+        root: XmlNode::ok("response"),
         items: pages.boxed(),
     }
 }
@@ -196,10 +197,6 @@ enum Next {
     Page(Page<TrashRecord, TrashCursor>),
     After(TrashCursor),
     Done,
-}
-
-fn system_error(root: &'static str, e: &Error) -> Node {
-    Node::failure(root, &format!("SystemError:{e}"), 5000)
 }
 
 /// GetRecycleBinContent(AuthenticationTicket): the caller's own bin, both stages.
@@ -258,7 +255,7 @@ pub async fn search_recycled_items(state: &AppState, call: &Call) -> Answer {
         Err(refusal) => return refusal.into(),
     };
     if !actor.is_admin {
-        return Node::failure("response", ONLY_ADMIN, 4030).into();
+        return XmlNode::failure("response", ONLY_ADMIN, 4030).into();
     }
     let now = state.repo.clock().now();
     let parsed = (|| {
@@ -273,31 +270,31 @@ pub async fn search_recycled_items(state: &AppState, call: &Call) -> Answer {
     })();
     let mut filter = match parsed {
         Ok(f) => f,
-        Err(message) => return Node::failure("response", &message, 4000).into(),
+        Err(message) => return XmlNode::failure("response", &message, 4000).into(),
     };
     let username = call.param("deletedByUsername").trim();
     if !username.is_empty() {
         match state.repo.find_user(&actor, username).await {
             Ok(u) => filter.deleted_by = Some(u.id),
-            Err(_) => return Node::failure("response", "User not found", 4041).into(),
+            Err(_) => return XmlNode::failure("response", "User not found", 4041).into(),
         }
     }
     listing(state, &actor, &filter).await
 }
 
 /// RestoreRecycleBinItem(AuthenticationTicket, ItemHandler, RestorePath), as its page says.
-pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> Node {
+pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> XmlNode {
     let actor = match require(state, call, "response", (AUTH_FAILED, 4000), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
         Err(refusal) => return refusal,
     };
     let Some(handler) = parse_handler(call.param("ItemHandler")) else {
-        return Node::failure("response", INVALID_HANDLER, 4000);
+        return XmlNode::failure("response", INVALID_HANDLER, 4000);
     };
     // A handler of the wrong kind names nothing in the bin.
     if let Ok(r) = state.repo.trash_record(&actor, handler.record).await {
         if (r.kind == NodeKind::Document) != handler.document {
-            return Node::failure("response", not_in_bin(handler.document), 4000);
+            return XmlNode::failure("response", not_in_bin(handler.document), 4000);
         }
     }
     let restore_path = call.param("RestorePath").trim();
@@ -318,46 +315,35 @@ pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> Node {
         .restore_one(&actor, TrashItem::Record(handler.record), options)
         .await
     {
-        Ok(_) => Node::ok("response"),
-        Err(Error::NotInTrash(_)) => Node::failure("response", not_in_bin(handler.document), 4000),
-        Err(Error::AccessDenied) => Node::failure("response", "Access denied.", 4030),
-        Err(Error::OriginalLocationMissing) => {
-            Node::failure("response", "The original location no longer exists.", 4041)
-        }
-        Err(Error::TargetNotFound) | Err(Error::InvalidTarget(_)) => {
-            Node::failure("response", "Target folder not found", 4041)
-        }
-        Err(Error::InsufficientRights) => Node::failure("response", "Insufficient rights", 4030),
-        Err(Error::NameConflict(name)) => Node::failure(
-            "response",
-            &format!("An item named \"{name}\" already exists in the target folder."),
-            4090,
-        ),
-        Err(e) => system_error("response", &e),
+        Ok(_) => XmlNode::ok("response"),
+        Err(e) => errors::RESTORE
+            .not_in_trash(not_in_bin(handler.document))
+            .failure(&e)
+            .node("response"),
     }
 }
 
 /// PurgeRecycleBinItem(AuthenticationTicket, ItemHandler): administrators only; purging a
 /// handler that is no longer in the bin succeeds (idempotent, spec §12 #5).
-pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> Node {
+pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> XmlNode {
     let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
         Err(refusal) => return refusal,
     };
     let Some(handler) = parse_handler(call.param("ItemHandler")) else {
-        return Node::failure("response", INVALID_HANDLER, 4000);
+        return XmlNode::failure("response", INVALID_HANDLER, 4000);
     };
     if !actor.is_admin {
-        return Node::failure("response", ONLY_ADMIN, 4030);
+        return XmlNode::failure("response", ONLY_ADMIN, 4030);
     }
     match state.repo.trash_record(&actor, handler.record).await {
         Ok(r) if (r.kind == NodeKind::Document) == handler.document => {}
-        _ => return Node::ok("response"),
+        _ => return XmlNode::ok("response"),
     }
     match state.repo.purge(&actor, &[TrashItem::Record(handler.record)]).await {
         Ok(results) => match results.into_iter().next().map(|r| r.outcome) {
             Some(Err(e)) if !matches!(e, Error::NotInTrash(_)) => system_error("response", &e),
-            _ => Node::ok("response"),
+            _ => XmlNode::ok("response"),
         },
         Err(e) => system_error("response", &e),
     }
@@ -365,22 +351,21 @@ pub async fn purge_recycle_bin_item(state: &AppState, call: &Call) -> Node {
 
 /// EmptyRecycleBin(AuthenticationTicket): the caller's bin moves to the system bin, where
 /// administrators can still restore it until retention purges it.
-pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> Node {
+pub async fn empty_recycle_bin(state: &AppState, call: &Call) -> XmlNode {
     let actor = match require(state, call, "response", (AUTH_FAILED, 4010), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
         Err(refusal) => return refusal,
     };
     match state.repo.empty(&actor, false).await {
-        Ok(_) => Node::ok("response"),
+        Ok(_) => XmlNode::ok("response"),
         // A role that may not work the trash is refused like any other missing right, not
         // reported as a failure of the server.
-        Err(Error::PermissionDenied(_)) => Node::failure("response", "Access denied.", 4030),
-        Err(e) => system_error("response", &e),
+        Err(e) => errors::EMPTY_RECYCLE_BIN.failure(&e).node("response"),
     }
 }
 
 /// DeleteDocument(AuthenticationTicket, Path): to the caller's recycle bin.
-pub async fn delete_document(state: &AppState, call: &Call) -> Node {
+pub async fn delete_document(state: &AppState, call: &Call) -> XmlNode {
     // A documented quirk: no ticket at all reads "User not found".
     let actor = match require(state, call, "root", ("User not found", 4041), (INVALID_TICKET, 4010)).await {
         Ok(a) => a,
@@ -388,22 +373,20 @@ pub async fn delete_document(state: &AppState, call: &Call) -> Node {
     };
     let node = match state.repo.resolve(&actor, call.param("Path")).await {
         Ok(n) if n.kind == NodeKind::Document => n,
-        _ => return Node::failure("root", "Document not found", 4041),
+        _ => return XmlNode::failure("root", "Document not found", 4041),
     };
     match state.repo.delete(&actor, node.id).await {
-        Ok(_) => Node::new("root").attr("success", "true"),
+        Ok(_) => XmlNode::new("root").attr("success", "true"),
         // Deleted (or moved away) by someone else since the path was resolved.
-        Err(Error::NotFound(_)) => Node::failure("root", "Document not found", 4041),
-        Err(Error::PermissionDenied(_)) => Node::failure("root", "Access denied.", 4030),
-        Err(e) => system_error("root", &e),
+        Err(e) => errors::DELETE_DOCUMENT.failure(&e).node("root"),
     }
 }
 
 /// DeleteFolder(AuthenticationTicket, Path): the folder and everything in it, to the bin. Its
 /// documented errors carry no `success` attribute.
-pub async fn delete_folder(state: &AppState, call: &Call) -> Node {
+pub async fn delete_folder(state: &AppState, call: &Call) -> XmlNode {
     let failure = |error: &str, code: u16| {
-        Node::new("response")
+        XmlNode::new("response")
             .attr("error", error)
             .attr("errorCode", code.to_string())
     };
@@ -418,11 +401,9 @@ pub async fn delete_folder(state: &AppState, call: &Call) -> Node {
         _ => return failure("Folder not found.", 4041),
     };
     match state.repo.delete(&actor, node.id).await {
-        Ok(_) => Node::new("response").attr("success", "true"),
+        Ok(_) => XmlNode::new("response").attr("success", "true"),
         // Deleted (or moved away) by someone else since the path was resolved.
-        Err(Error::NotFound(_)) => failure("Folder not found.", 4041),
-        Err(Error::PermissionDenied(_)) => failure("Access denied.", 4030),
-        Err(e) => system_error("response", &e),
+        Err(e) => errors::DELETE_FOLDER.failure(&e).bare(),
     }
 }
 

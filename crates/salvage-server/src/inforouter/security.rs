@@ -3,8 +3,9 @@
 //! infoRouter's XML and action ids onto them.
 
 use super::binding::Call;
+use super::errors::{self, system_error, FOLDER_NOT_FOUND, PATH_NOT_FOUND};
 use super::shared::*;
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::soap::{read_document, Element};
 use crate::state::AppState;
@@ -29,7 +30,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "GetAccessList" => get_access_list(state, call).await,
         "SetAccessList" => set_access_list(state, call).await,
@@ -37,8 +38,6 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
         _ => return None,
     })
 }
-
-const PATH_NOT_FOUND: &str = "Path not found";
 
 /// The documented description of each right (spec §5.1).
 fn description(right: Right) -> &'static str {
@@ -53,13 +52,13 @@ fn description(right: Right) -> &'static str {
     }
 }
 
-fn failure(error: &str, code: u16) -> Node {
-    Node::failure("response", error, code)
+fn failure(error: &str, code: u16) -> XmlNode {
+    XmlNode::failure("response", error, code)
 }
 
 /// GetAccessList(AuthenticationTicket, Path): the list that applies to a folder or document.
 /// Where no folder up the tree sets one, members have the default right.
-async fn get_access_list(state: &AppState, call: &Call) -> Node {
+async fn get_access_list(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -69,8 +68,7 @@ async fn get_access_list(state: &AppState, call: &Call) -> Node {
     };
     let (inherited, entries) = match state.repo.access_list(&actor, item.id).await {
         Ok(list) => list,
-        Err(Error::NotFound(_)) => return failure(PATH_NOT_FOUND, 4041),
-        Err(e) => return system_error("response", &e),
+        Err(e) => return errors::GET_ACCESS_LIST.failure(&e).node("response"),
     };
     let names = match Names::load(state, &actor).await {
         Ok(n) => n,
@@ -89,22 +87,22 @@ async fn get_access_list(state: &AppState, call: &Call) -> Node {
     };
     // A document, or a folder without its own list, inherits.
     let inherited = inherited || !item.kind.is_container();
-    let mut list = Node::new("AccessList")
+    let mut list = XmlNode::new("AccessList")
         .attr("DateApplied", "")
         .attr("AppliedBy", "")
         .attr("InheritedSecurity", inherited.to_string());
-    list.push(right_node(Node::new("Anonymous"), anonymous));
-    list.push(right_node(Node::new("DomainMembers"), members));
+    list.push(right_node(XmlNode::new("Anonymous"), anonymous));
+    list.push(right_node(XmlNode::new("DomainMembers"), members));
     for e in &entries {
         match e.principal {
             Principal::Group(id) => list.push(right_node(
-                Node::new("UserGroup")
+                XmlNode::new("UserGroup")
                     .attr("DomainName", "")
                     .attr("GroupName", names.group(id)),
                 e.right,
             )),
             Principal::User(id) => list.push(right_node(
-                Node::new("User")
+                XmlNode::new("User")
                     .attr("DomainName", "")
                     .attr("UserName", names.user(id)),
                 e.right,
@@ -112,12 +110,12 @@ async fn get_access_list(state: &AppState, call: &Call) -> Node {
             Principal::Anonymous | Principal::Members => {}
         }
     }
-    let mut node = Node::new("response").attr("success", "true");
+    let mut node = XmlNode::new("response").attr("success", "true");
     node.push(list);
     node
 }
 
-fn right_node(node: Node, right: Right) -> Node {
+fn right_node(node: XmlNode, right: Right) -> XmlNode {
     node.attr("Right", (right as u8).to_string())
         .attr("Description", description(right))
 }
@@ -204,7 +202,7 @@ pub(super) fn parse_access_list(xml: &str, names: &Names) -> Result<Vec<AclEntry
 
 /// SetAccessList(AuthenticationTicket, Path, AccessListXML, ApplyToTree). Access lists live on
 /// folders (documents inherit theirs), so a document path is refused.
-async fn set_access_list(state: &AppState, call: &Call) -> Node {
+async fn set_access_list(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -231,10 +229,8 @@ async fn set_access_list(state: &AppState, call: &Call) -> Node {
         .set_access_list(&actor, folder.id, false, &entries, flag(call, "ApplyToTree"))
         .await
     {
-        Ok(()) => Node::ok("response"),
-        Err(Error::PermissionDenied(_)) => failure("Access denied", 4030),
-        Err(Error::NotFound(_)) => failure(PATH_NOT_FOUND, 4041),
-        Err(e) => system_error("response", &e),
+        Ok(()) => XmlNode::ok("response"),
+        Err(e) => errors::SET_ACCESS_LIST.failure(&e).node("response"),
     }
 }
 
@@ -255,7 +251,7 @@ fn allows(action: i64, right: Right) -> Option<bool> {
 }
 
 /// FolderAccessAllowed(AuthenticationTicket, Path, ActionId).
-async fn folder_access_allowed(state: &AppState, call: &Call) -> Node {
+async fn folder_access_allowed(state: &AppState, call: &Call) -> XmlNode {
     let actor = match actor(state, call, failure).await {
         Ok(a) => a,
         Err(n) => return n,
@@ -265,12 +261,11 @@ async fn folder_access_allowed(state: &AppState, call: &Call) -> Node {
     };
     let right = match state.repo.right_on(&actor, folder.id).await {
         Ok(r) => r,
-        Err(Error::NotFound(_)) => return failure(FOLDER_NOT_FOUND, 4041),
-        Err(e) => return system_error("response", &e),
+        Err(e) => return errors::FOLDER_ACCESS_ALLOWED.failure(&e).node("response"),
     };
     let action = call.param("ActionId").trim();
     match action.parse().ok().and_then(|a| allows(a, right)) {
-        Some(true) => Node::ok("response"),
+        Some(true) => XmlNode::ok("response"),
         Some(false) => failure("Access denied", 4030),
         None => failure(&format!("Invalid ActionId: \"{action}\""), 4000),
     }

@@ -6,16 +6,15 @@
 //! such feature) so that clients which read the whole document and send it back keep working;
 //! on Set they are read and left alone.
 
-use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::auth::{caller, Unauthenticated};
 use super::binding::Call;
-use super::shared::system_error;
+use super::errors::{self, system_error, AUTH_FAILED, INVALID_TICKET};
 use super::upload::DEFAULT_CHUNK_SIZE;
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::soap::read_document;
 use crate::state::AppState;
 use salvage_core::model::TrashSettings;
-use salvage_core::Error;
 
 pub const OPERATIONS: &[Operation] = &[
     Operation {
@@ -29,7 +28,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "GetGeneralAppSettings" => get_settings(state, call).await,
         "SetGeneralAppSettings" => set_settings(state, call).await,
@@ -52,27 +51,27 @@ fn months(system_bin_days: u32) -> u32 {
 }
 
 /// GetGeneralAppSettings(authenticationTicket): any signed-in user may read them.
-async fn get_settings(state: &AppState, call: &Call) -> Node {
+async fn get_settings(state: &AppState, call: &Call) -> XmlNode {
     let actor = match caller(state, call).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("response", AUTH_FAILED, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("response", INVALID_TICKET, 4010),
+        Err(Unauthenticated::Missing) => return XmlNode::failure("response", AUTH_FAILED, 4010),
+        Err(Unauthenticated::Invalid) => return XmlNode::failure("response", INVALID_TICKET, 4010),
     };
     let tenant = match state.repo.tenant(&actor).await {
         Ok(t) => t,
         Err(e) => return system_error("response", &e),
     };
-    let mut node = Node::new("response").attr("success", "true");
+    let mut node = XmlNode::new("response").attr("success", "true");
     node.push(document(state, &tenant.settings));
     node
 }
 
-fn element(name: &'static str, value: impl ToString) -> Node {
-    Node::element(name, value.to_string())
+fn element(name: &'static str, value: impl ToString) -> XmlNode {
+    XmlNode::element(name, value.to_string())
 }
 
-fn group(name: &'static str, children: Vec<Node>) -> Node {
-    let mut node = Node::new(name);
+fn group(name: &'static str, children: Vec<XmlNode>) -> XmlNode {
+    let mut node = XmlNode::new(name);
     for c in children {
         node.push(c);
     }
@@ -80,7 +79,7 @@ fn group(name: &'static str, children: Vec<Node>) -> Node {
 }
 
 /// The `<GeneralSettings>` document, children in the documented order.
-fn document(state: &AppState, settings: &TrashSettings) -> Node {
+fn document(state: &AppState, settings: &TrashSettings) -> XmlNode {
     let workday = |on: bool| on.to_string();
     group(
         "GeneralSettings",
@@ -117,7 +116,7 @@ fn document(state: &AppState, settings: &TrashSettings) -> Node {
                     element("EndMinute", 0),
                 ],
             ),
-            Node::new("HolidayList"),
+            XmlNode::new("HolidayList"),
             group(
                 "ZipDownloadSetting",
                 vec![
@@ -166,11 +165,11 @@ fn apply(xml: &str, current: TrashSettings) -> Result<TrashSettings, String> {
 }
 
 /// SetGeneralAppSettings(authenticationTicket, settingsXml): administrators only.
-async fn set_settings(state: &AppState, call: &Call) -> Node {
+async fn set_settings(state: &AppState, call: &Call) -> XmlNode {
     let actor = match caller(state, call).await {
         Ok(a) => a,
-        Err(Unauthenticated::Missing) => return Node::failure("root", ANONYMOUS, 4010),
-        Err(Unauthenticated::Invalid) => return Node::failure("root", INVALID_TICKET, 4010),
+        Err(Unauthenticated::Missing) => return XmlNode::failure("root", ANONYMOUS, 4010),
+        Err(Unauthenticated::Invalid) => return XmlNode::failure("root", INVALID_TICKET, 4010),
     };
     let tenant = match state.repo.tenant(&actor).await {
         Ok(t) => t,
@@ -178,16 +177,11 @@ async fn set_settings(state: &AppState, call: &Call) -> Node {
     };
     let settings = match apply(call.param("settingsXml"), tenant.settings) {
         Ok(s) => s,
-        Err(message) => return Node::failure("root", &message, 4000),
+        Err(message) => return XmlNode::failure("root", &message, 4000),
     };
     match state.repo.set_trash_settings(&actor, settings).await {
-        Ok(()) => Node::new("root").attr("success", "true"),
-        Err(Error::PermissionDenied(_)) => Node::failure(
-            "root",
-            "Insufficient rights. Only an administrator can change the application settings.",
-            4030,
-        ),
-        Err(e) => system_error("root", &e),
+        Ok(()) => XmlNode::new("root").attr("success", "true"),
+        Err(e) => errors::SET_SETTINGS.failure(&e).node("root"),
     }
 }
 

@@ -1,37 +1,24 @@
-//! What the operation modules share: the common error strings, the caller, path and item
-//! lookups, and the formats infoRouter writes dates, paths and file types in.
+//! What the operation modules share: the caller, path and item lookups, and the formats
+//! infoRouter writes dates, paths and file types in. (Error texts and codes are in `errors`.)
 
-use super::auth::{caller, Unauthenticated, AUTH_FAILED, INVALID_TICKET};
+use super::auth::{caller, Unauthenticated};
 use super::binding::Call;
-use super::xml::Node;
+use super::errors::{AUTH_FAILED, INVALID_TICKET};
+use super::xml::XmlNode;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use salvage_core::model::{path_ids, Actor, Node as Item, NodeKind, UserId};
 use salvage_core::Error;
 
-pub(super) const FOLDER_NOT_FOUND: &str = "Folder not found";
-pub(super) const DOCUMENT_NOT_FOUND: &str = "Document not found";
 pub(super) const INVALID_IDENTIFIER: &str = "InvalidDocumentIdentifer";
 pub(super) const ROOT_LEVEL: &str = "Root level folders cannot be created";
 
-/// `<response error="…" errorCode="…" />`: the documented failure shape without `success`
-/// (CreateFolder, FolderExists, GetFolder, GetFolders1; spec §12 #24).
-pub(super) fn bare_failure(error: &str, code: u16) -> Node {
-    Node::new("response")
-        .attr("error", error)
-        .attr("errorCode", code.to_string())
-}
-
-pub(super) fn system_error(root: &'static str, e: &Error) -> Node {
-    Node::failure(root, &format!("SystemError:{e}"), 5000)
-}
-
-pub(super) fn conflict(name: &str) -> String {
-    format!("An item named \"{name}\" already exists in the target folder.")
-}
-
 /// The caller, or the node for the authentication failure built by `fail`.
-pub(super) async fn actor(state: &AppState, call: &Call, fail: impl Fn(&str, u16) -> Node) -> Result<Actor, Node> {
+pub(super) async fn actor(
+    state: &AppState,
+    call: &Call,
+    fail: impl Fn(&str, u16) -> XmlNode,
+) -> Result<Actor, XmlNode> {
     match caller(state, call).await {
         Ok(a) => Ok(a),
         Err(Unauthenticated::Missing) => Err(fail(AUTH_FAILED, 4010)),

@@ -6,12 +6,13 @@
 //! sits in memory, and the finished file is streamed into the blob store by the core's upload.
 //! An upload belongs to the user who opened it; anyone else's handler reads as unknown. Open
 //! uploads live in this server's memory: a client sends all chunks of one upload to the same
-//! server, and an upload left idle longer than `IDLE_TIMEOUT` is dropped with its file.
+//! server, and an upload left idle longer than `IDLE_TIMEOUT` is dropped with its file. They are
+//! this face's own state (`Uploads`), which the application keeps for it (`AppState::face`).
 
 use super::binding::Call;
 use super::documents::{file_param, store_upload, upload_folder};
 use super::shared::*;
-use super::xml::Node;
+use super::xml::XmlNode;
 use super::Operation;
 use crate::state::AppState;
 use salvage_core::model::{TenantId, UserId};
@@ -50,7 +51,7 @@ pub const OPERATIONS: &[Operation] = &[
 ];
 
 /// Runs the call if it is one of this module's operations.
-pub async fn run(state: &AppState, call: &Call) -> Option<Node> {
+pub async fn run(state: &AppState, call: &Call) -> Option<XmlNode> {
     Some(match call.operation.as_str() {
         "CreateUploadHandler" => create_handler(state, call).await,
         "UploadFileChunk" => upload_chunk(state, call).await,
@@ -154,8 +155,8 @@ fn chunk_size(preferred: &str, max_body_bytes: usize) -> usize {
 }
 
 /// CreateUploadHandler(AuthenticationTicket, PreferedChunkSize).
-async fn create_handler(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn create_handler(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
@@ -163,7 +164,7 @@ async fn create_handler(state: &AppState, call: &Call) -> Node {
         Ok(f) => tokio::fs::File::from_std(f),
         Err(e) => {
             tracing::error!(error = %e, "cannot create a temporary file for an upload");
-            return Node::failure(
+            return XmlNode::failure(
                 "response",
                 &format!("SystemError:cannot create a temporary file: {e}"),
                 5000,
@@ -179,11 +180,11 @@ async fn create_handler(state: &AppState, call: &Call) -> Node {
         size: 0,
         last_chunk_received: false,
     };
-    match state.uploads.open(upload) {
-        Some(handler) => Node::ok("response")
+    match state.face::<Uploads>().open(upload) {
+        Some(handler) => XmlNode::ok("response")
             .attr("UploadHandler", handler)
             .attr("ChunkSize", chunk_size.to_string()),
-        None => Node::failure(
+        None => XmlNode::failure(
             "response",
             &format!("Too many open uploads: finish or delete one first (at most {MAX_OPEN_PER_USER})."),
             4290,
@@ -200,14 +201,14 @@ fn crc_matches(given: &str, chunk: &[u8]) -> bool {
 
 /// UploadFileChunk(AuthenticationTicket, UploadHandler, FileChunk, ChunkHEXCRC, LastChunk). A
 /// chunk whose CRC does not match is not kept and answered `tryagain="true"`.
-async fn upload_chunk(state: &AppState, call: &Call) -> Node {
-    let failure = |e: &str, c| Node::failure("root", e, c).attr("tryagain", "false");
+async fn upload_chunk(state: &AppState, call: &Call) -> XmlNode {
+    let failure = |e: &str, c| XmlNode::failure("root", e, c).attr("tryagain", "false");
     let actor = match actor(state, call, failure).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let Some(upload) = state
-        .uploads
+        .face::<Uploads>()
         .get(call.param("UploadHandler"), (actor.tenant_id, actor.user_id))
     else {
         return failure(UNKNOWN_HANDLER, 4041);
@@ -240,7 +241,7 @@ async fn upload_chunk(state: &AppState, call: &Call) -> Node {
         return failure(&message, 4130);
     }
     if !crc_matches(call.param("ChunkHEXCRC"), &chunk) {
-        return Node::failure(
+        return XmlNode::failure(
             "root",
             "The chunk's CRC does not match its content; send it again.",
             4000,
@@ -253,21 +254,21 @@ async fn upload_chunk(state: &AppState, call: &Call) -> Node {
     }
     upload.size += chunk.len() as u64;
     upload.last_chunk_received = flag(call, "LastChunk");
-    Node::new("root").attr("success", "true").attr("tryagain", "false")
+    XmlNode::new("root").attr("success", "true").attr("tryagain", "false")
 }
 
 /// UploadDocumentWithHandler(AuthenticationTicket, Path, UploadHandler) and
 /// UploadDocumentWithHandler1 (+ VersionComments, which the core does not keep). The handler is
 /// used up when the document is stored; after a failure it stays, so the client can try again.
-async fn upload_with_handler(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("root", e, c)).await {
+async fn upload_with_handler(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("root", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     let owner = (actor.tenant_id, actor.user_id);
     let handler = call.param("UploadHandler");
-    let Some(upload) = state.uploads.get(handler, owner) else {
-        return Node::failure("root", UNKNOWN_HANDLER, 4041);
+    let Some(upload) = state.face::<Uploads>().get(handler, owner) else {
+        return XmlNode::failure("root", UNKNOWN_HANDLER, 4041);
     };
     let (folder, name) = match upload_folder(state, &actor, call.param("Path")).await {
         Ok(target) => target,
@@ -278,11 +279,11 @@ async fn upload_with_handler(state: &AppState, call: &Call) -> Node {
         tracing::debug!(handler, "storing an upload whose last chunk was not flagged");
     }
     if let Err(e) = upload.file.rewind().await {
-        return Node::failure("root", &format!("SystemError:cannot read the upload: {e}"), 5000);
+        return XmlNode::failure("root", &format!("SystemError:cannot read the upload: {e}"), 5000);
     }
     let node = store_upload(state, &actor, folder.id, &name, &mut upload.file).await;
     if node.is_success() {
-        state.uploads.remove(handler, owner);
+        state.face::<Uploads>().remove(handler, owner);
     } else if let Err(e) = upload.file.seek(std::io::SeekFrom::End(0)).await {
         tracing::error!(error = %e, "cannot reposition an upload after a failed store");
     }
@@ -290,18 +291,18 @@ async fn upload_with_handler(state: &AppState, call: &Call) -> Node {
 }
 
 /// DeleteUploadHandler(AuthenticationTicket, UploadHandler): abandons an upload.
-async fn delete_handler(state: &AppState, call: &Call) -> Node {
-    let actor = match actor(state, call, |e, c| Node::failure("response", e, c)).await {
+async fn delete_handler(state: &AppState, call: &Call) -> XmlNode {
+    let actor = match actor(state, call, |e, c| XmlNode::failure("response", e, c)).await {
         Ok(a) => a,
         Err(n) => return n,
     };
     if state
-        .uploads
+        .face::<Uploads>()
         .remove(call.param("UploadHandler"), (actor.tenant_id, actor.user_id))
     {
-        Node::ok("response")
+        XmlNode::ok("response")
     } else {
-        Node::failure("response", UNKNOWN_HANDLER, 4041)
+        XmlNode::failure("response", UNKNOWN_HANDLER, 4041)
     }
 }
 

@@ -44,7 +44,7 @@ fn min_occurs(xsd_type: &str) -> u8 {
 
 /// The type of an operation's result when it is not an `XmlNode`: `byte[]` results are
 /// `base64Binary`, which the server writes as bare base64 text inside `{Op}Result` over SOAP
-/// and as `<base64Binary xmlns="http://tempuri.org/">` over GET/POST (see `xml::Node::scalar`).
+/// and as `<base64Binary xmlns="http://tempuri.org/">` over GET/POST (see `xml::XmlNode::scalar`).
 fn result_type(operation: &str) -> Option<&'static str> {
     match operation {
         "DownloadDocument" => Some("base64Binary"),

@@ -1,22 +1,24 @@
-//! infoRouter result nodes: a root element (`<response>` or `<root>`) whose attributes keep the
-//! documented order, with child elements for lists.
+//! infoRouter results, written as ASMX writes the `XmlNode` an operation returns (hence the
+//! name, which also keeps it apart from the core's `Node`, an item of the tree): a root element
+//! (`<response>` or `<root>`) whose attributes keep the documented order, with child elements for
+//! lists.
 
 use crate::soap::escape;
 
 #[derive(Debug, Clone)]
-pub struct Node {
+pub struct XmlNode {
     name: &'static str,
     attributes: Vec<(&'static str, String)>,
-    children: Vec<Node>,
+    children: Vec<XmlNode>,
     /// A scalar result (`byte[]`, `string`): the element's text. Over GET/POST it is the whole
     /// element (`<base64Binary xmlns="http://tempuri.org/">…</base64Binary>`); inside a SOAP
     /// result only the text is written, as ASMX serialises a scalar `{Op}Result`.
     text: Option<String>,
 }
 
-impl Node {
+impl XmlNode {
     pub fn new(name: &'static str) -> Self {
-        Node {
+        XmlNode {
             name,
             attributes: Vec::new(),
             children: Vec::new(),
@@ -24,28 +26,28 @@ impl Node {
         }
     }
 
-    /// A scalar result in the tempuri namespace, e.g. `Node::scalar("base64Binary", b64)`.
+    /// A scalar result in the tempuri namespace, e.g. `XmlNode::scalar("base64Binary", b64)`.
     pub fn scalar(name: &'static str, text: impl Into<String>) -> Self {
-        let mut node = Node::new(name).attr("xmlns", super::binding::TEMPURI);
+        let mut node = XmlNode::new(name).attr("xmlns", super::binding::TEMPURI);
         node.text = Some(text.into());
         node
     }
 
     /// An element holding text, e.g. `<SearchPageSize>50</SearchPageSize>` inside a result.
     pub fn element(name: &'static str, text: impl Into<String>) -> Self {
-        let mut node = Node::new(name);
+        let mut node = XmlNode::new(name);
         node.text = Some(text.into());
         node
     }
 
     /// `<response success="true" error="" />`
     pub fn ok(root: &'static str) -> Self {
-        Node::new(root).attr("success", "true").attr("error", "")
+        XmlNode::new(root).attr("success", "true").attr("error", "")
     }
 
     /// `<response success="false" error="…" errorCode="…" />`
     pub fn failure(root: &'static str, error: &str, code: u16) -> Self {
-        Node::new(root)
+        XmlNode::new(root)
             .attr("success", "false")
             .attr("error", error)
             .attr("errorCode", code.to_string())
@@ -61,7 +63,7 @@ impl Node {
         self
     }
 
-    pub fn push(&mut self, child: Node) {
+    pub fn push(&mut self, child: XmlNode) {
         self.children.push(child);
     }
 

@@ -1,10 +1,10 @@
 //! Administration: tenants, users, groups and memberships (administrators only; the core
 //! enforces who may).
 
+use super::auth::Caller;
 use super::extract::{Json, Path};
+use super::problem::{ApiError, ApiResult, Problem};
 use super::views::UserView;
-use crate::auth::Caller;
-use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;

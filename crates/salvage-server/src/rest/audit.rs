@@ -1,9 +1,9 @@
 //! The audit log over REST.
 
+use super::auth::Caller;
 use super::extract::{Json, Query};
+use super::problem::{ApiError, ApiResult, Problem};
 use super::views::AuditEventView;
-use crate::auth::Caller;
-use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use salvage_core::model::AuditAction;

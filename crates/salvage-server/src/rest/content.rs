@@ -1,10 +1,10 @@
 //! Document contents: streamed uploads and downloads (with `Range`), and versions.
 
+use super::auth::Caller;
 use super::document::Binary;
 use super::extract::{Path, Query};
+use super::problem::{ApiError, ApiResult, Problem};
 use super::views::{NodeView, VersionView};
-use crate::auth::Caller;
-use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::State;

@@ -7,7 +7,7 @@
 //! headers, and adds the ones the extractors, the authentication and the layers can answer on
 //! any route (`400` for a malformed path, query or body, `401`, `413`, `415`, `422`, …).
 
-use crate::problem::Problem;
+use super::problem::Problem;
 use std::borrow::Cow;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};

@@ -1,8 +1,8 @@
 //! Extractors whose rejections are problem+json errors that say what is wrong with the request.
 
 use super::params;
+use super::problem::ApiError;
 use crate::budget::BodyError;
-use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;

@@ -3,9 +3,9 @@
 
 use super::admin::{CreateGroupRequest, CreateTenantRequest, CreateUserRequest, GroupMemberRequest, MembershipRequest};
 use super::nodes::{entry, AccessListView, DocTypeRequest, NameRequest, PublishRequest, PublishingRuleRequest};
+use super::problem::ApiError;
 use super::sessions::LoginRequest;
 use super::trash::{EmptyRequest, PurgeRequest, RestoreByFilterRequest, RestoreRequest, TrashSettingsView};
-use crate::problem::ApiError;
 use axum::response::IntoResponse;
 use salvage_core::model::RestorePolicy;
 use serde::de::DeserializeOwned;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod audit;
+mod auth;
 mod content;
 mod document;
 mod extract;
@@ -11,6 +12,7 @@ pub(crate) mod fuzzing;
 mod names;
 mod nodes;
 mod params;
+mod problem;
 mod sessions;
 pub(crate) mod trash;
 pub mod views;
@@ -31,8 +33,8 @@ use utoipa_axum::routes;
     // The enums that only query parameters use are listed here: parameters do not collect the
     // schemas they refer to.
     components(
-        schemas(crate::problem::Problem, names::StageName, names::TrashSortName, names::AuditActionName),
-        responses(crate::problem::Problem)
+        schemas(problem::Problem, names::StageName, names::TrashSortName, names::AuditActionName),
+        responses(problem::Problem)
     ),
     tags(
         (name = "sessions", description = "Log in and out"),

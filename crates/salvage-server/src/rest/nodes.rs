@@ -1,10 +1,10 @@
 //! Libraries, folders and documents: create, look up, list, rename, move, delete, access lists,
 //! document types and publishing.
 
+use super::auth::Caller;
 use super::extract::{Json, Path, Query};
+use super::problem::{ApiError, ApiResult, Problem};
 use super::views::{NodePage, NodeView, TrashItemView};
-use crate::auth::Caller;
-use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -2,7 +2,7 @@
 //! name, what it accepts and what was given — never the deserializer's own words ("invalid digit
 //! found in string", "Cannot parse `abc` to a `i64`").
 
-use crate::problem::ApiError;
+use super::problem::ApiError;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;

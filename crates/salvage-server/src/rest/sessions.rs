@@ -1,9 +1,9 @@
 //! Logging in and out, and who the caller is.
 
+use super::auth::{bearer, Caller};
 use super::extract::Json;
-use crate::auth::{bearer, Caller};
+use super::problem::{ApiError, ApiResult, Problem};
 use crate::client::ClientInfo;
-use crate::problem::{ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::HeaderMap;

@@ -1,11 +1,11 @@
 //! The recycle bin over REST: listing with filters and keyset pagination, the "deleted in this
 //! folder" view, preflight, restore (items or by filter), purge, empty and retention settings.
 
+use super::auth::Caller;
 use super::extract::{Json, Path, Query};
 use super::names::{string_enum, RestorePolicyName, StageName, TrashSortName};
+use super::problem::{status_of, ApiError, ApiResult, Problem};
 use super::views::{KindFilter, NodeView, TrashItemView};
-use crate::auth::Caller;
-use crate::problem::{status_of, ApiError, ApiResult, Problem};
 use crate::state::AppState;
 use axum::extract::State;
 use salvage_core::model::{Actor, RestorePolicy, Stage, TrashSettings};

@@ -1,15 +1,14 @@
 //! deleteAsset, deleteAssets, restoreAssetsFromTrash and emptyAssetsFromTrash (spec §9–10), each
-//! a translation of the core's trash engine. A batch is one core call in one transaction; each
-//! handle gets the code its single-item operation would have raised (spec §18 #4): an unknown
-//! or other company's handle is an error 30001, an asset that is not in the trash a warning.
+//! a translation of the core's trash engine. A batch is one core call in one transaction (the
+//! classify → call → judge of `batch::Assets`); each handle gets the code its single-item
+//! operation would have raised (spec §18 #4): an unknown or other company's handle is an error
+//! 30001, an asset that is not in the trash a warning.
 
-use super::auth::{Access, Company};
-use super::batch::Batch;
+use super::auth::Access;
+use super::batch::{invalid_handle, Assets, Verdict};
 use super::faults::{self, Fault};
-use super::handles;
 use super::xml::Out;
 use super::{Call, Operation};
-use salvage_core::model::{NodeId, NodeKind};
 use salvage_core::trash::{ItemState, MissingParent, OnConflict, Outcome, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 
@@ -42,10 +41,6 @@ pub async fn run(call: &Call<'_>) -> Option<Result<Out, Fault>> {
     })
 }
 
-fn invalid_handle(handle: &str) -> Fault {
-    Fault::ips(faults::INVALID_PARAMETER, format!("Invalid asset handle '{handle}'"))
-}
-
 fn not_in_trash() -> Fault {
     Fault::ips(faults::INVALID_PARAMETER, "Asset is not in the trash")
 }
@@ -59,41 +54,33 @@ fn item_fault(e: &Error, handle: &str) -> Fault {
     }
 }
 
-/// What each handle of a batch names: an asset of the company with its trash state, or the
-/// fault that answers the handle. One read of the core for the whole batch.
-async fn classify<'h>(
-    call: &Call<'_>,
-    company: &Company,
-    handles_in: &[&'h str],
-) -> Result<Vec<(&'h str, Result<(NodeId, ItemState), Fault>)>, Fault> {
-    let parsed: Vec<Option<NodeId>> = handles_in.iter().map(|h| handles::parse_asset(h)).collect();
-    let ids: Vec<NodeId> = parsed.iter().flatten().copied().collect();
-    let mut located = call
-        .state
-        .repo
-        .locate_items(&company.actor, &ids)
-        .await
-        .map_err(|e| Fault::from_core(&e, "asset handle"))?
-        .into_iter();
-    Ok(handles_in
-        .iter()
-        .zip(parsed)
-        .map(|(&handle, id)| {
-            let found = id.and_then(|_| located.next().flatten());
-            let class = match found {
-                Some(item) if item.node.kind == NodeKind::Document => Ok((item.node.id, item.state)),
-                _ => Err(invalid_handle(handle)),
-            };
-            (handle, class)
-        })
-        .collect())
+/// The fault of a batch the core refused as a whole.
+fn batch_fault(e: Error) -> Fault {
+    Fault::from_core(&e, "asset handle")
+}
+
+fn live(state: ItemState) -> bool {
+    state == ItemState::Live
+}
+
+fn trashed(state: ItemState) -> bool {
+    matches!(state, ItemState::Trashed(_))
+}
+
+/// The line of an asset the core could not take out of the trash: a warning when it was no
+/// longer there, else an error.
+fn failed(handle: &str, e: &Error) -> Verdict {
+    match e {
+        Error::NotInTrash(Some(_)) => Verdict::Warning(not_in_trash()),
+        e => Verdict::Error(item_fault(e, handle)),
+    }
 }
 
 /// deleteAsset(companyHandle, assetHandle): the asset goes to the trash.
 async fn delete_asset(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let handle = call.params.required("assetHandle")?;
-    match classify(call, &company, &[handle]).await?.remove(0).1? {
+    match Assets::classify(call, &company, &[handle]).await?.single()? {
         (id, ItemState::Live) => {
             call.state
                 .repo
@@ -111,33 +98,22 @@ async fn delete_asset(call: &Call<'_>) -> Result<Out, Fault> {
 async fn delete_assets(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let given = call.params.required_items("assetHandleArray")?;
-    let classes = classify(call, &company, &given).await?;
-    let live: Vec<NodeId> = classes
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Ok((id, ItemState::Live)) => Some(*id),
-            _ => None,
-        })
-        .collect();
-    let mut outcomes = call
+    let assets = Assets::classify(call, &company, &given).await?;
+    let outcomes = call
         .state
         .repo
-        .delete_many(&company.actor, &live)
+        .delete_many(&company.actor, &assets.ids(live))
         .await
-        .map_err(|e| Fault::from_core(&e, "asset handle"))?
-        .into_iter();
-    let mut batch = Batch::default();
-    for (handle, class) in classes {
-        match class {
-            Ok((_, ItemState::Live)) => match outcomes.next() {
-                Some(Ok(_)) => batch.success(),
-                Some(Err(e)) => batch.error(handle, item_fault(&e, handle)),
-                None => unreachable!("one outcome per live asset"),
-            },
-            Ok(_) => batch.error(handle, invalid_handle(handle)),
-            Err(f) => batch.error(handle, f),
-        }
-    }
+        .map_err(batch_fault)?;
+    let batch = assets.judge(
+        live,
+        outcomes,
+        |handle, outcome| match outcome {
+            Ok(_) => Verdict::Success,
+            Err(e) => Verdict::Error(item_fault(&e, handle)),
+        },
+        |handle, _| Verdict::Error(invalid_handle(handle)),
+    );
     Ok(batch.render(call.reply()))
 }
 
@@ -147,41 +123,30 @@ async fn delete_assets(call: &Call<'_>) -> Result<Out, Fault> {
 async fn restore_assets(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let given = call.params.required_items("assetHandleArray")?;
-    let classes = classify(call, &company, &given).await?;
-    let trashed: Vec<TrashItem> = classes
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Ok((id, ItemState::Trashed(_))) => Some(TrashItem::Node(*id)),
-            _ => None,
-        })
-        .collect();
+    let assets = Assets::classify(call, &company, &given).await?;
+    let items: Vec<TrashItem> = assets.ids(trashed).into_iter().map(TrashItem::Node).collect();
     let options = RestoreOptions {
         target: Target::Original,
         missing_parent: MissingParent::Recreate,
         on_conflict: OnConflict::Fail,
         all_or_nothing: false,
     };
-    let mut outcomes = call
+    let report = call
         .state
         .repo
-        .restore(&company.actor, &trashed, options)
+        .restore(&company.actor, &items, options)
         .await
-        .map_err(|e| Fault::from_core(&e, "asset handle"))?
-        .results
-        .into_iter();
-    let mut batch = Batch::default();
-    for (handle, class) in classes {
-        match class {
-            Ok((_, ItemState::Trashed(_))) => match outcomes.next().map(|r| r.outcome) {
-                Some(Outcome::Restored(_)) => batch.success(),
-                Some(Outcome::Failed(Error::NotInTrash(Some(_)))) => batch.warning(handle, not_in_trash()),
-                Some(Outcome::Failed(e) | Outcome::Skipped(e)) => batch.error(handle, item_fault(&e, handle)),
-                None => unreachable!("one outcome per trashed asset"),
-            },
-            Ok((_, ItemState::Live)) => batch.warning(handle, not_in_trash()),
-            Err(f) => batch.error(handle, f),
-        }
-    }
+        .map_err(batch_fault)?;
+    let batch = assets.judge(
+        trashed,
+        report.results,
+        |handle, result| match result.outcome {
+            Outcome::Restored(_) => Verdict::Success,
+            Outcome::Failed(e) => failed(handle, &e),
+            Outcome::Skipped(e) => Verdict::Error(item_fault(&e, handle)),
+        },
+        |_, _| Verdict::Warning(not_in_trash()),
+    );
     Ok(batch.render(call.reply()))
 }
 
@@ -190,33 +155,21 @@ async fn restore_assets(call: &Call<'_>) -> Result<Out, Fault> {
 async fn empty_assets(call: &Call<'_>) -> Result<Out, Fault> {
     let company = call.company().await?;
     let given = call.params.required_items("assetHandleArray")?;
-    let classes = classify(call, &company, &given).await?;
-    let trashed: Vec<NodeId> = classes
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Ok((id, ItemState::Trashed(_))) => Some(*id),
-            _ => None,
-        })
-        .collect();
-    let mut outcomes = call
+    let assets = Assets::classify(call, &company, &given).await?;
+    let outcomes = call
         .state
         .repo
-        .empty_items(&company.actor, &trashed)
+        .empty_items(&company.actor, &assets.ids(trashed))
         .await
-        .map_err(|e| Fault::from_core(&e, "asset handle"))?
-        .into_iter();
-    let mut batch = Batch::default();
-    for (handle, class) in classes {
-        match class {
-            Ok((_, ItemState::Trashed(_))) => match outcomes.next() {
-                Some(Ok(())) => batch.success(),
-                Some(Err(Error::NotInTrash(Some(_)))) => batch.warning(handle, not_in_trash()),
-                Some(Err(e)) => batch.error(handle, item_fault(&e, handle)),
-                None => unreachable!("one outcome per trashed asset"),
-            },
-            Ok((_, ItemState::Live)) => batch.warning(handle, not_in_trash()),
-            Err(f) => batch.error(handle, f),
-        }
-    }
+        .map_err(batch_fault)?;
+    let batch = assets.judge(
+        trashed,
+        outcomes,
+        |handle, outcome| match outcome {
+            Ok(()) => Verdict::Success,
+            Err(e) => failed(handle, &e),
+        },
+        |_, _| Verdict::Warning(not_in_trash()),
+    );
     Ok(batch.render(call.reply()))
 }

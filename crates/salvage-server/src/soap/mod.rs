@@ -2,6 +2,9 @@
 //! envelope by namespace URI and local name (clients choose their own prefixes), and writing
 //! envelopes and faults in SOAP 1.1 or 1.2.
 //!
+//! It is a shared module, not a face: it serves no route and knows neither face, which only
+//! call it, so both legacy faces stay siblings that share a toolkit (as they share `budget`).
+//!
 //! XML from the network is untrusted: a document type declaration is refused outright (so no
 //! entity is ever defined, let alone expanded), unknown entity references are errors, and depth
 //! and element count are bounded. Request bodies are read within their face's limit and the body

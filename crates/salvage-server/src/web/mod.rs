@@ -12,8 +12,6 @@ mod session;
 mod sorting;
 mod trash;
 
-pub use session::session_cookie;
-
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};

@@ -2,9 +2,10 @@
 
 use super::body::Form;
 use super::notice::{notice, Notice, NoticeQuery};
-use super::session::{clear_cookie, set_cookie, Viewer};
+use super::session::Viewer;
 use super::sorting::SortHeader;
 use crate::client::ClientInfo;
+use crate::cookie::{clear_cookie, set_cookie};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -1,56 +1,19 @@
 //! Who is looking at a page: the session ticket in an HttpOnly cookie, and the token that every
 //! form carries so another site cannot post for the user (cross-site request forgery).
 
-use crate::client::ClientInfo;
+use crate::cookie::session_cookie;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use salvage_core::model::Actor;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-pub const COOKIE: &str = "salvage_session";
-
-/// The session ticket a request's cookie carries.
-pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 /// The form token of a session: derived from its ticket, so it needs no storage, and useless
 /// without the cookie, which other sites cannot read.
 pub fn csrf_token(ticket: &str) -> String {
     hex::encode(&Sha256::digest(format!("salvage form token:{ticket}"))[..16])
-}
-
-/// `Set-Cookie` for a new session: not readable by scripts, sent only with requests from this
-/// site's own pages, and, when the client came over HTTPS, never over plain HTTP.
-pub fn set_cookie(ticket: &str, client: &ClientInfo) -> String {
-    format!("{COOKIE}={ticket}; Path=/; HttpOnly; SameSite=Strict{}", secure(client))
-}
-
-pub fn clear_cookie(client: &ClientInfo) -> String {
-    format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        secure(client)
-    )
-}
-
-fn secure(client: &ClientInfo) -> &'static str {
-    if client.is_https() {
-        "; Secure"
-    } else {
-        ""
-    }
 }
 
 /// The signed-in user of a page. A request without a valid session is sent to the sign-in page.
@@ -94,15 +57,6 @@ impl FromRequestParts<AppState> for Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_session_cookie_is_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, "a=1; salvage_session=abc; b=2".parse().unwrap());
-        assert_eq!(session_cookie(&headers).as_deref(), Some("abc"));
-        headers.insert(header::COOKIE, "salvage_session=".parse().unwrap());
-        assert_eq!(session_cookie(&headers), None);
-    }
 
     #[test]
     fn only_the_sessions_own_token_passes() {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the HTTP server: the real server on a free loopback port, a real client.
 
 mod admin;
+mod architecture;
 mod authz_matrix;
 mod budget;
 mod contract;

@@ -1,28 +1,13 @@
-//! RFC 9457 problem details: how the REST face reports every core error. The `type` is stable
-//! per core error (`urn:salvage:problem:<code>`), so clients can branch on it.
+//! How the REST face reports every core error: a status per error and the error's stable code,
+//! written as an RFC 9457 problem document (`crate::problem_details`). The `type` is stable per
+//! core error (`urn:salvage:problem:<code>`), so clients can branch on it.
 
+use crate::problem_details;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use salvage_core::Error;
-use serde::Serialize;
-use utoipa::{ToResponse, ToSchema};
 
-/// An RFC 9457 `application/problem+json` body.
-#[derive(Debug, Serialize, ToSchema, ToResponse)]
-#[response(
-    description = "The request failed; `type` and `code` say why",
-    content_type = "application/problem+json"
-)]
-pub struct Problem {
-    /// `urn:salvage:problem:<code>`, one per kind of error.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-    /// The stable machine-readable code, also the suffix of `type`.
-    pub code: String,
-}
+pub use crate::problem_details::Problem;
 
 /// An error on its way out of a REST handler.
 #[derive(Debug)]
@@ -106,23 +91,7 @@ impl From<Error> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Problem {
-            kind: format!("urn:salvage:problem:{}", self.code),
-            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: self.status.as_u16(),
-            detail: self.detail,
-            code: self.code.to_owned(),
-        };
-        let mut response = (self.status, axum::Json(body)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
-        if let Some(secs) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-        }
+        let mut response = problem_details::response(self.status, self.code, self.detail, self.retry_after);
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -1,6 +1,6 @@
 //! The caller of a REST request, from its `Authorization: Bearer <token>` header.
 
-use crate::problem::ApiError;
+use super::problem::ApiError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
@@ -27,7 +27,7 @@ impl FromRequestParts<AppState> for Caller {
         // used by another site to act for the user.
         let safe = parts.method == Method::GET || parts.method == Method::HEAD;
         let cookie = if safe {
-            crate::web::session_cookie(&parts.headers)
+            crate::cookie::session_cookie(&parts.headers)
         } else {
             None
         };
