@@ -147,15 +147,46 @@ impl Role {
 
     /// Roles that may delete, restore and empty (the Scene7 per-operation table).
     pub fn may_work_trash(self) -> bool {
-        !matches!(
-            self,
-            Role::ImagePortalUser | Role::TrialSiteAdmin | Role::TrialSiteUser | Role::WebServiceUser
-        )
+        self.may(Capability::Write)
+    }
+
+    /// Whether the role allows `capability` (the role capability matrix, below).
+    pub fn may(self, capability: Capability) -> bool {
+        capability.allows(self)
     }
 
     /// Roles that administer the whole tenant.
     pub fn administers_tenant(self) -> bool {
         matches!(self, Role::IpsAdmin | Role::IpsCompanyAdmin)
+    }
+}
+
+/// What a role may do: the role capability matrix of Scene7's per-operation table (its spec
+/// §8.2, with the recommendations of §8.2 and §18). It lives in the core so that every face
+/// reads one table; the core itself checks `Write` on every trash operation for every face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// Reads: every role.
+    Read,
+    /// Changes to folders and documents, and the trash.
+    Write,
+    /// Uploads: every role but ImagePortalUser and WebServiceUser (§18 #19).
+    Upload,
+    /// Creating a tenant (Scene7's addCompany): IpsAdmin, ImagePortalAdmin and TrialSiteAdmin.
+    AddCompany,
+}
+
+impl Capability {
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Capability::Read => true,
+            Capability::Write => !matches!(
+                role,
+                Role::ImagePortalUser | Role::TrialSiteAdmin | Role::TrialSiteUser | Role::WebServiceUser
+            ),
+            Capability::Upload => !matches!(role, Role::ImagePortalUser | Role::WebServiceUser),
+            Capability::AddCompany => matches!(role, Role::IpsAdmin | Role::ImagePortalAdmin | Role::TrialSiteAdmin),
+        }
     }
 }
 

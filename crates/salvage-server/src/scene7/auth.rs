@@ -92,30 +92,9 @@ pub async fn authenticate(state: &AppState, options: &RequestOptions) -> Result<
         })
 }
 
-/// Which roles may run an operation (spec §8.2, with the recommendations of §8.2 and §18).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Reads: every role.
-    Read,
-    /// Changes to folders and assets, and the trash.
-    Write,
-    /// Uploads: every role but ImagePortalUser and WebServiceUser (§18 #19).
-    Upload,
-    /// addCompany: IpsAdmin, ImagePortalAdmin and TrialSiteAdmin.
-    AddCompany,
-}
-
-impl Access {
-    pub fn allows(self, role: Role) -> bool {
-        match self {
-            Access::Read => true,
-            // The core's rule for who may work the trash is the table's rule for every change.
-            Access::Write => role.may_work_trash(),
-            Access::Upload => !matches!(role, Role::ImagePortalUser | Role::WebServiceUser),
-            Access::AddCompany => matches!(role, Role::IpsAdmin | Role::ImagePortalAdmin | Role::TrialSiteAdmin),
-        }
-    }
-}
+/// Which roles may run an operation: the core's role capability matrix, by the name the
+/// Scene7 operations here have always used for it.
+pub use salvage_core::model::Capability as Access;
 
 /// A company the caller is a member of, and the caller acting in it.
 pub struct Company {
