@@ -19,8 +19,8 @@
 //! replays a run (the moment of each kill still races with the server, so a replay takes the same
 //! decisions, not necessarily the same interleaving).
 
-mod support;
-
+use crate::support::clients::{self, Binding, Rest};
+use crate::support::server::{serve, Running};
 use futures_util::StreamExt;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -33,8 +33,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::clients::{self, Binding, Rest};
-use support::server::{serve, Running};
 
 const PASSWORD: &str = "crash-admin-password";
 const CAROL_PASSWORD: &str = "carol-password";
@@ -915,6 +913,7 @@ async fn bring_everything_back(seed: &Seed, model: &Model, admin: &Rest) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_server_loses_nothing_and_leaves_no_operation_half_done() {
+    let _alone = crate::support::alone().await;
     let seed_value = std::env::var("SALVAGE_CRASH_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
