@@ -10,8 +10,8 @@
 //! names groups of callers and the outcome they get; the first group that names a caller wins
 //! and `*` is everyone left. A failing run prints the whole matrix, expected against actual.
 //!
-//! The table is in `rest_rows`, `inforouter_rows` and `scene7_rows`; `world` builds what the
-//! calls act on, `calls` makes them and reads their outcomes, `run` runs the table. The callers, the
+//! The table is in `rest_rows`, `inforouter_rows` and `scene7_rows`; `world` builds what the calls
+//! act on, `calls` makes them and reads their outcomes, `run` runs the table. The callers, the
 //! types the files share and the words of the outcomes are here.
 
 use crate::scene7::{envelope, Auth, SOAP11, V2008};

@@ -21,9 +21,9 @@
 //! no listing, preflight or restore ever shows or gives a user anything hidden from them.
 //!
 //! The files: `generate` (what proptest generates), `model`, `model_trash` and `model_view` (the
-//! model's tree, its trash, and picking targets with what the repository must show), `harness` (each
-//! step applied to the repository and the model) and `verify` (the comparison after every step). The
-//! types they share are here.
+//! model's tree, its trash, and picking targets with what the repository must show), `harness`
+//! (each step applied to the repository and the model) and `verify` (the comparison after every
+//! step). The types they share are here.
 
 use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
