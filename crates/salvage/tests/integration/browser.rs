@@ -3,11 +3,9 @@
 //! and restore it; a name conflict shown by the check and resolved by renaming; another user's
 //! deletions out of sight. Screenshots of the main pages are left in `target/screenshots/`.
 
-mod support;
-
+use crate::support::server::demo;
 use fantoccini::{Client, ClientBuilder, Locator};
 use salvage_testkit::{screenshot_dir, ChromeDriver};
-use support::server::demo;
 
 async fn browser(driver: &ChromeDriver) -> Client {
     let mut caps = serde_json::Map::new();
@@ -128,6 +126,7 @@ async fn tick(client: &Client, name: &str) {
 
 #[tokio::test]
 async fn a_deleted_folder_is_found_checked_and_restored_in_a_browser() {
+    let _alone = crate::support::alone().await;
     let Some(driver) = ChromeDriver::start() else {
         return;
     };

@@ -1,11 +1,9 @@
 //! The REST API's OpenAPI document, as integrators meet it, against a real `salvage serve --demo`:
 //! a reference validator accepts it, and a client generated from it alone runs a short story.
 
-mod support;
-
+use crate::support::server::demo;
 use salvage_testkit::{openapi_tools, run_client, script, workspace};
 use std::process::Command;
-use support::server::demo;
 
 #[test]
 fn the_served_openapi_document_passes_openapi_spec_validator() {

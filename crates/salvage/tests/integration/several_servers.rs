@@ -3,14 +3,12 @@
 //! infoRouter services; restores on one racing purges of the same trash items on the other give
 //! every item exactly one outcome; and `salvage check` finds the result consistent.
 
-mod support;
-
+use crate::support::server::{serve, Running};
 use reqwest::{Client, StatusCode};
 use salvage_store::testing::ScratchDatabase;
 use salvage_testkit::MotoServer;
 use serde_json::{json, Value};
 use std::process::Command;
-use support::server::{serve, Running};
 
 const BUCKET: &str = "salvage-shared";
 const PASSWORD: &str = "correct horse";

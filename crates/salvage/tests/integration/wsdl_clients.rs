@@ -2,10 +2,8 @@
 //! server's WSDL alone, so a WSDL that does not match what the server reads and writes fails here.
 //! Two stacks: Python's zeep and PHP's SoapClient (the most common Scene7 client).
 
-mod support;
-
+use crate::support::server::demo;
 use salvage_testkit::{php_soap, run_client, script, zeep_python};
-use support::server::demo;
 
 #[test]
 fn zeep_restores_recycle_bin_items_through_the_inforouter_wsdl() {

@@ -1,10 +1,8 @@
 //! `salvage serve` as a process: first start, configuration precedence, the demo, and a graceful
 //! stop on SIGTERM.
 
-mod support;
-
+use crate::support::server::{serve, serve_logging};
 use std::process::{Command, Stdio};
-use support::server::{serve, serve_logging};
 
 async fn login(base: &str, login: &str, password: &str) -> reqwest::Response {
     reqwest::Client::new()
@@ -461,7 +459,7 @@ async fn scrape(base: &str) -> (u16, String) {
 }
 
 /// Where a server said it serves its metrics.
-fn metrics_base(server: &support::server::Running) -> String {
+fn metrics_base(server: &crate::support::server::Running) -> String {
     let line = server
         .banner
         .iter()

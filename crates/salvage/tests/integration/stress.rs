@@ -11,8 +11,8 @@
 //! The seed of the generator is printed; `SALVAGE_STRESS_SEED=N` replays its decisions (the
 //! interleaving is the scheduler's).
 
-mod support;
-
+use crate::support::clients::{self, Binding, Rest};
+use crate::support::server::serve;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -23,8 +23,6 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
-use support::clients::{self, Binding, Rest};
-use support::server::serve;
 
 const PASSWORD: &str = "stress-admin-password";
 const USER_PASSWORD: &str = "stress-user-password";
@@ -574,11 +572,13 @@ fn seed_value() -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_on_three_faces_leave_every_item_in_one_state_on_sqlite() {
+    let _alone = crate::support::alone().await;
     run(Vec::new(), seed_value()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_clients_on_three_faces_leave_every_item_in_one_state_on_postgres() {
+    let _alone = crate::support::alone().await;
     let Some(database) = ScratchDatabase::for_test().await else {
         return;
     };

@@ -2,15 +2,13 @@
 //! deletions meanwhile; a server started on the backup serves its documents and its recycle bin,
 //! and `salvage check` finds it consistent.
 
-mod support;
-
+use crate::support::server::{serve, Running};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use support::server::{serve, Running};
 
 const PASSWORD: &str = "correct horse";
 
