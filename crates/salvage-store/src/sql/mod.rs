@@ -32,7 +32,7 @@
 //! their 2,197 and 1,619 lines; the crate's sources were 6,974 lines. After, the statements
 //! exist once (this directory, no file over 300 lines), the backend directories (918 and 359
 //! lines: connection setup, checkpoints, dialect, their own plan tests) share 98 lines, blank
-//! ones and closing braces included, and the sources are 6,034 lines.
+//! ones and closing braces included, and the sources are 6,038 lines.
 
 mod access;
 mod accounts;
