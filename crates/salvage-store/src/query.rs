@@ -1,6 +1,6 @@
 //! SQL pieces both backends build their statements from: the path ranges of subtrees, the
 //! filters of the trash and audit listings, and the orders and keyset cursors of the folder and
-//! trash listings. `QueryBuilder` writes each backend's placeholders.
+//! trash listings, appended to a statement of the backend's dialect (`sql::Sql`).
 
 use salvage_core::model::{Node, NodeId, NodeKind, TenantId};
 use salvage_core::name;
@@ -9,9 +9,9 @@ use salvage_core::store::{
     TrashSort,
 };
 use salvage_core::{Error, Result};
-use sqlx::{Database, Encode, QueryBuilder, Type};
 
 use crate::rows::{ms, NODE_COLUMNS, RECORD_COLUMNS};
+use crate::sql::Sql;
 
 pub(crate) fn storage_error(e: sqlx::Error) -> Error {
     Error::Storage(e.to_string())
@@ -76,11 +76,7 @@ pub(crate) fn topmost(marked_by_path: Vec<Node>) -> Vec<Node> {
 }
 
 /// Appends conditions that leave out the subtrees of `excluded` (the paths of marked nodes).
-pub(crate) fn push_outside<'a, DB>(q: &mut QueryBuilder<'a, DB>, excluded: &[Node])
-where
-    DB: Database,
-    String: Encode<'a, DB> + Type<DB>,
-{
+pub(crate) fn push_outside(q: &mut Sql, excluded: &[Node]) {
     for m in excluded {
         q.push(" AND NOT (path >= ")
             .push_bind(m.path.clone())
@@ -91,11 +87,7 @@ where
 }
 
 /// Appends `column` equal to the path `prefix` or below it, as a range (so an index serves it).
-fn push_path_prefix<'a, DB>(q: &mut QueryBuilder<'a, DB>, column: &str, prefix: &str, or_equal: bool)
-where
-    DB: Database,
-    String: Encode<'a, DB> + Type<DB>,
-{
+fn push_path_prefix(q: &mut Sql, column: &str, prefix: &str, or_equal: bool) {
     let prefix = prefix.trim_end_matches('/');
     q.push("(");
     if or_equal {
@@ -155,16 +147,7 @@ pub(crate) fn trash_source(f: &TrashFilter, search: NameSearch) -> &'static str 
 
 /// Appends the WHERE conditions of a trash filter over `trash_records r` (as `trash_source`
 /// names it for the same filter and search).
-pub(crate) fn push_trash_filter<'a, DB>(
-    q: &mut QueryBuilder<'a, DB>,
-    tenant: TenantId,
-    f: &TrashFilter,
-    search: NameSearch,
-) where
-    DB: Database,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
+pub(crate) fn push_trash_filter(q: &mut Sql, tenant: TenantId, f: &TrashFilter, search: NameSearch) {
     q.push(" WHERE r.tenant_id = ").push_bind(tenant);
     if let Some(by) = f.deleted_by {
         q.push(" AND r.deleted_by = ").push_bind(by);
@@ -243,12 +226,7 @@ fn child_column(by: ChildOrder) -> (&'static str, bool) {
 }
 
 /// Binds a cursor's sort key as its column holds it.
-fn push_key<'a, DB>(q: &mut QueryBuilder<'a, DB>, key: &SortKey)
-where
-    DB: Database,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
+fn push_key(q: &mut Sql, key: &SortKey) {
     match key {
         SortKey::Time(t) => q.push_bind(ms(*t)),
         SortKey::Number(n) => q.push_bind(*n),
@@ -262,18 +240,7 @@ where
 /// comparison is the condition; PostgreSQL seeks an index of the order with it to the very
 /// entry, SQLite (which cannot seek on the rowid inside a row value) with the first part to the
 /// first item of the cursor's key, so it reads past only the items that share that key.
-fn push_after<'a, DB>(
-    q: &mut QueryBuilder<'a, DB>,
-    column: &str,
-    id_column: &str,
-    key: &SortKey,
-    id: i64,
-    descending: bool,
-) where
-    DB: Database,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
+fn push_after(q: &mut Sql, column: &str, id_column: &str, key: &SortKey, id: i64, descending: bool) {
     let op = if descending { "<" } else { ">" };
     q.push(format!(" AND {column} {op}= "));
     push_key(q, key);
@@ -283,7 +250,7 @@ fn push_after<'a, DB>(
 }
 
 /// Appends `ORDER BY` the column and then, if given, the id, both in one direction.
-fn push_order_by<DB: Database>(q: &mut QueryBuilder<'_, DB>, column: &str, id_column: Option<&str>, descending: bool) {
+fn push_order_by(q: &mut Sql, column: &str, id_column: Option<&str>, descending: bool) {
     let direction = if descending { "DESC" } else { "ASC" };
     q.push(format!(" ORDER BY {column} {direction}"));
     if let Some(id) = id_column {
@@ -299,20 +266,15 @@ fn wrong_order(cursor: &str, listing: &str) -> Error {
 
 /// Appends the trash listing: records of `tenant` matching the filter in the order `sort`,
 /// after `after`; `search` says how the name search, if any, finds its records.
-pub(crate) fn push_trash_listing<'a, DB>(
-    q: &mut QueryBuilder<'a, DB>,
+pub(crate) fn push_trash_listing(
+    q: &mut Sql,
     tenant: TenantId,
     filter: &TrashFilter,
     search: NameSearch,
     sort: TrashSort,
     after: Option<&TrashCursor>,
     limit: u32,
-) -> Result<()>
-where
-    DB: Database,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
+) -> Result<()> {
     q.push(format!(
         "SELECT {RECORD_COLUMNS} FROM {} JOIN users u ON u.id = r.deleted_by",
         trash_source(filter, search)
@@ -333,20 +295,15 @@ where
 /// Appends a folder listing: the unmarked children of `parent` (`None`: the libraries) in the
 /// order `sort`, after `after`. `parent_key` is the backend's spelling of the parent expression
 /// of its children indexes (`ifnull(parent_id, 0)`, `coalesce(parent_id, 0)`).
-pub(crate) fn push_children_listing<'a, DB>(
-    q: &mut QueryBuilder<'a, DB>,
+pub(crate) fn push_children_listing(
+    q: &mut Sql,
     parent_key: &str,
     tenant: TenantId,
     parent: Option<NodeId>,
     sort: ChildSort,
     after: Option<&ChildCursor>,
     limit: u32,
-) -> Result<()>
-where
-    DB: Database,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
+) -> Result<()> {
     q.push(format!("SELECT {NODE_COLUMNS} FROM nodes WHERE tenant_id = "));
     q.push_bind(tenant);
     q.push(format!(" AND {parent_key} = ")).push_bind(parent.unwrap_or(0));
@@ -364,20 +321,9 @@ where
 }
 
 /// The audit listing: events of `tenant` matching the filter, newest first, before `before_id`.
-pub(crate) fn audit_query<'a, DB>(
-    tenant: TenantId,
-    f: &AuditFilter,
-    before_id: Option<i64>,
-    limit: u32,
-) -> QueryBuilder<'a, DB>
-where
-    DB: Database,
-    DB::Arguments<'a>: Default,
-    i64: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-{
-    let mut q = QueryBuilder::<DB>::new("SELECT * FROM audit_events WHERE tenant_id = ");
-    q.push_bind(tenant);
+pub(crate) fn push_audit_listing(q: &mut Sql, tenant: TenantId, f: &AuditFilter, before_id: Option<i64>, limit: u32) {
+    q.push("SELECT * FROM audit_events WHERE tenant_id = ")
+        .push_bind(tenant);
     if let Some(actor) = f.actor_id {
         q.push(" AND actor_id = ").push_bind(actor);
     }
@@ -392,16 +338,15 @@ where
     }
     if let Some(prefix) = &f.path_prefix {
         q.push(" AND (");
-        push_path_prefix(&mut q, "from_path", prefix, true);
+        push_path_prefix(q, "from_path", prefix, true);
         q.push(" OR ");
-        push_path_prefix(&mut q, "to_path", prefix, false);
+        push_path_prefix(q, "to_path", prefix, false);
         q.push(")");
     }
     if let Some(before) = before_id {
         q.push(" AND id < ").push_bind(before);
     }
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit as i64);
-    q
 }
 
 #[cfg(test)]

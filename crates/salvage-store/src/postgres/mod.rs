@@ -20,14 +20,12 @@
 //! Readers take no lock: each read transaction is one REPEATABLE READ snapshot, like a SQLite
 //! reader in WAL mode.
 
-mod check;
+pub(crate) mod dialect;
 #[cfg(test)]
 mod plans;
-mod tx;
-
-pub(crate) use tx::PARENT_KEY;
 
 use crate::query::storage_error;
+use crate::sql::SqlTx;
 use crate::stored_names::{self, Conn};
 use async_trait::async_trait;
 use salvage_core::store::{Store, StoreTx};
@@ -175,7 +173,7 @@ impl Store for PgStore {
     async fn write(&self) -> Result<Box<dyn StoreTx>> {
         let mut tx = self.writer.begin().await.map_err(storage_error)?;
         take_writer_lock(&mut tx).await?;
-        Ok(Box::new(tx::PgTx::new(tx)))
+        Ok(Box::new(SqlTx::postgres(tx)))
     }
 
     async fn read(&self) -> Result<Box<dyn StoreTx>> {
@@ -184,6 +182,6 @@ impl Store for PgStore {
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .await
             .map_err(storage_error)?;
-        Ok(Box::new(tx::PgTx::new(tx)))
+        Ok(Box::new(SqlTx::postgres(tx)))
     }
 }

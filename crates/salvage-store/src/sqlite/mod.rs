@@ -6,17 +6,15 @@
 //! checkpointed by a task of the store on a connection of its own, not by the commits of the
 //! writer (see `checkpoint`).
 
-mod check;
 mod checkpoint;
+pub(crate) mod dialect;
 #[cfg(test)]
 mod name_index;
 #[cfg(test)]
 mod plans;
-mod tx;
-
-pub(crate) use tx::PARENT_KEY;
 
 use crate::query::storage_error;
+use crate::sql::SqlTx;
 use crate::stored_names::{self, Conn};
 use async_trait::async_trait;
 use checkpoint::{Checkpointer, Policy, WriterValve};
@@ -154,11 +152,11 @@ impl SqliteStore {
 impl Store for SqliteStore {
     async fn write(&self) -> Result<Box<dyn StoreTx>> {
         let tx = self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(storage_error)?;
-        Ok(Box::new(tx::SqliteTx::new(tx)))
+        Ok(Box::new(SqlTx::sqlite(tx)))
     }
 
     async fn read(&self) -> Result<Box<dyn StoreTx>> {
         let tx = self.reader.begin().await.map_err(storage_error)?;
-        Ok(Box::new(tx::SqliteTx::new(tx)))
+        Ok(Box::new(SqlTx::sqlite(tx)))
     }
 }

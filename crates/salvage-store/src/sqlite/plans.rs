@@ -1,80 +1,54 @@
-//! The listings' query plans: every order of the folder and trash listings, with and without the
-//! deleter filter every user who is not an administrator has, reads an index in that order and
-//! stops after a page. None sorts the whole folder or bin, so a page of a bin of millions costs
-//! a page. A search for a rare name reads the trigram table first and only the records it
-//! names; a common one reads the bin in order.
+//! The listings' query plans on SQLite: the shared cases (`sql::plans`) read as SQLite explains
+//! them, and SQLite's own name search: a search for a rare name reads the trigram table first
+//! and only the records it names; a common one reads the bin in order.
 
-use super::tx::{SqliteTx, PARENT_KEY, TRIGRAM_CANDIDATES};
+use super::dialect::DIALECT;
 use super::SqliteStore;
-use crate::query::{push_children_listing, push_trash_filter, push_trash_listing, trash_source, NameSearch};
-use salvage_core::store::{
-    ChildCursor, ChildOrder, ChildSort, StoreTx, TrashCursor, TrashFilter, TrashOrder, TrashSort,
-};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use crate::query::{push_trash_filter, push_trash_listing, trash_source, NameSearch};
+use crate::rows::Columns;
+use crate::sql::plans::{self, Planner};
+use crate::sql::restore_sets::{nodes_by_ids, nodes_marked_by, push_names_taken, records_by_ids};
+use crate::sql::trash::TRIGRAM_CANDIDATES;
+use crate::sql::{Dialect, Sql, SqlTx};
+use salvage_core::store::{TrashCursor, TrashFilter, TrashOrder, TrashSort, TrashTx};
 
-async fn plan(store: &SqliteStore, mut q: QueryBuilder<'_, Sqlite>) -> String {
-    let rows = q.build().fetch_all(&store.reader).await.expect("explain");
-    rows.iter()
-        .map(|r| r.get::<String, _>("detail"))
-        .collect::<Vec<_>>()
-        .join("\n")
+struct Sqlite(SqliteStore);
+
+impl Planner for Sqlite {
+    const EXPLAIN: &'static str = "EXPLAIN QUERY PLAN ";
+    const DIALECT: &'static Dialect = &DIALECT;
+
+    async fn plan(&self, sql: Sql) -> String {
+        let mut tx = SqlTx::sqlite(self.0.reader().begin().await.expect("begin"));
+        let rows = tx.rows(sql).await.expect("explain");
+        rows.iter().map(|r| r.text("detail")).collect::<Vec<_>>().join("\n")
+    }
+
+    fn assert_reads_in_order(plan: &str, index: &str, what: &str) {
+        assert!(
+            plan.contains(&format!("INDEX {index} ")),
+            "{what} should read {index}:\n{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{what} sorts:\n{plan}");
+    }
 }
 
-fn assert_reads_in_order(plan: &str, index: &str, what: &str) {
-    assert!(
-        plan.contains(&format!("INDEX {index} ")),
-        "{what} should read {index}:\n{plan}"
-    );
-    assert!(!plan.contains("TEMP B-TREE"), "{what} sorts:\n{plan}");
+async fn plan(store: &SqliteStore, sql: Sql) -> String {
+    Sqlite(store.clone()).plan(sql).await
+}
+
+fn explain(text: impl Into<String>) -> Sql {
+    let mut sql = Sql::new(&DIALECT, "EXPLAIN QUERY PLAN ");
+    sql.push(text.into());
+    sql
 }
 
 #[tokio::test]
 async fn every_listing_order_reads_an_index_in_that_order() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("plans.db")).await.unwrap();
-    let by_deleter = TrashFilter {
-        deleted_by: Some(7),
-        ..TrashFilter::default()
-    };
-    for sort in TrashSort::ALL {
-        let (index, key) = match sort.by {
-            TrashOrder::DeletedAt => ("trash_by_time", "1772355600000"),
-            TrashOrder::Name => ("trash_by_name", "report.pdf"),
-            TrashOrder::Size => ("trash_by_size", "4096"),
-        };
-        let cursor: TrashCursor = format!("{}.5.{key}", sort.as_str()).parse().unwrap();
-        for (filter, index) in [
-            (&TrashFilter::default(), index.to_owned()),
-            (
-                &by_deleter,
-                index.replace("trash_by_", "trash_by_deleter_").replace("_time", ""),
-            ),
-        ] {
-            for after in [None, Some(&cursor)] {
-                let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
-                push_trash_listing(&mut q, 1, filter, NameSearch::Like, sort, after, 51).unwrap();
-                let what = format!("the bin by {} ({filter:?}, after {after:?})", sort.as_str());
-                assert_reads_in_order(&plan(&store, q).await, &index, &what);
-            }
-        }
-    }
-    for by in ChildOrder::ALL {
-        let (index, key) = match by {
-            ChildOrder::Name => ("nodes_live_names", "report.pdf"),
-            ChildOrder::Modified => ("nodes_live_by_modified", "1772355600000"),
-            ChildOrder::Size => ("nodes_live_by_size", "4096"),
-            ChildOrder::Type => ("nodes_live_by_type", "1.report.pdf"),
-        };
-        for sort in [ChildSort::new(by, false), ChildSort::new(by, true)] {
-            let cursor: ChildCursor = format!("{}.5.{key}", sort.as_str()).parse().unwrap();
-            for after in [None, Some(&cursor)] {
-                let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
-                push_children_listing(&mut q, PARENT_KEY, 1, Some(3), sort, after, 101).unwrap();
-                let what = format!("a folder by {} (after {after:?})", sort.as_str());
-                assert_reads_in_order(&plan(&store, q).await, index, &what);
-            }
-        }
-    }
+    plans::every_listing_order_reads_an_index_in_that_order(&Sqlite(store.clone())).await;
+    store.close().await;
 }
 
 /// The trigram table names the candidates before any record is read, and the records are read
@@ -123,7 +97,7 @@ async fn a_name_search_by_trigrams_reads_the_trigram_table_first() {
         let cursor: TrashCursor = format!("{}.5.{key}", sort.as_str()).parse().unwrap();
         for filter in [&name, &by_deleter, &everything] {
             for after in [None, Some(&cursor)] {
-                let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+                let mut q = explain("");
                 push_trash_listing(&mut q, 1, filter, NameSearch::Trigrams, sort, after, 51).unwrap();
                 let what = format!("the bin by {} ({filter:?}, after {after:?})", sort.as_str());
                 assert_reads_trigrams_first(&plan(&store, q).await, &what);
@@ -131,8 +105,8 @@ async fn a_name_search_by_trigrams_reads_the_trigram_table_first() {
         }
     }
     for filter in [&name, &by_deleter, &everything] {
-        let mut q = QueryBuilder::new(format!(
-            "EXPLAIN QUERY PLAN SELECT count(*) FROM {}",
+        let mut q = explain(format!(
+            "SELECT count(*) FROM {}",
             trash_source(filter, NameSearch::Trigrams)
         ));
         push_trash_filter(&mut q, 1, filter, NameSearch::Trigrams);
@@ -144,10 +118,10 @@ async fn a_name_search_by_trigrams_reads_the_trigram_table_first() {
         name_contains: Some("R-".into()),
         ..TrashFilter::default()
     };
-    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
+    let mut q = explain("");
     push_trash_listing(&mut q, 1, &short, NameSearch::Trigrams, TrashSort::default(), None, 51).unwrap();
     let short_plan = plan(&store, q).await;
-    assert_reads_in_order(&short_plan, "trash_by_time", "a two-character search");
+    Sqlite::assert_reads_in_order(&short_plan, "trash_by_time", "a two-character search");
     assert!(!short_plan.contains("trash_name_trigrams"), "{short_plan}");
     store.close().await;
 }
@@ -174,10 +148,10 @@ async fn rare_names_are_searched_by_trigrams_and_common_ones_in_the_ordered_bin(
                  '/Archive/Report-' || k || '.pdf', 1, k, 1, 1024, 0, k FROM s"
         ),
     ] {
-        sqlx::query(&sql).execute(&store.writer).await.unwrap();
+        sqlx::query(&sql).execute(store.writer()).await.unwrap();
     }
 
-    let mut tx = SqliteTx::new(store.reader.begin().await.unwrap());
+    let mut tx = SqlTx::sqlite(store.reader().begin().await.unwrap());
     for (text, search, found) in [
         ("REPORT-12345.", NameSearch::Trigrams, 1),
         ("-1234", NameSearch::Trigrams, 11),
@@ -212,8 +186,8 @@ async fn the_names_a_restore_would_clash_with_are_one_seek_each() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("plans.db")).await.unwrap();
     let names = vec![(Some(3), "a.pdf".to_owned()), (None, "b.pdf".to_owned())];
-    let mut q = QueryBuilder::new("EXPLAIN QUERY PLAN ");
-    crate::sets::push_names_taken(&mut q, 1, &names, PARENT_KEY);
+    let mut q = explain("");
+    push_names_taken(&mut q, 1, &names, DIALECT.parent_key);
     let plan = plan(&store, q).await;
     let (outer, inner) = plan.split_once("SEARCH nodes").expect("nodes are searched");
     assert!(outer.contains("wanted"), "the wanted names are the outer loop:\n{plan}");
@@ -229,19 +203,13 @@ async fn reading_many_records_and_their_marks_seeks_each() {
     let store = SqliteStore::open(&dir.path().join("plans.db")).await.unwrap();
     for (sql, index) in [
         (
-            crate::sets::nodes_marked_by(&[4, 5, 6]),
+            nodes_marked_by(&[4, 5, 6]),
             "USING INDEX nodes_by_record (trash_record_id=?)",
         ),
-        (
-            crate::sets::nodes_by_ids(1, &[4, 5, 6]),
-            "USING INTEGER PRIMARY KEY (rowid=?)",
-        ),
-        (
-            crate::sets::records_by_ids(1, &[4, 5, 6]),
-            "USING INTEGER PRIMARY KEY (rowid=?)",
-        ),
+        (nodes_by_ids(1, &[4, 5, 6]), "USING INTEGER PRIMARY KEY (rowid=?)"),
+        (records_by_ids(1, &[4, 5, 6]), "USING INTEGER PRIMARY KEY (rowid=?)"),
     ] {
-        let plan = plan(&store, QueryBuilder::new(format!("EXPLAIN QUERY PLAN {sql}"))).await;
+        let plan = plan(&store, explain(sql.as_str())).await;
         assert!(plan.contains(index), "{sql}\nshould seek {index}:\n{plan}");
         assert!(!plan.contains("SCAN"), "{sql}\nscans:\n{plan}");
     }

@@ -69,8 +69,8 @@ impl Conn<'_> {
     /// lookup by (parent, name key) is one index seek.
     fn parent_key(&self) -> &'static str {
         match self {
-            Conn::Sqlite(_) => crate::sqlite::PARENT_KEY,
-            Conn::Postgres(_) => crate::postgres::PARENT_KEY,
+            Conn::Sqlite(_) => crate::sqlite::dialect::DIALECT.parent_key,
+            Conn::Postgres(_) => crate::postgres::dialect::DIALECT.parent_key,
         }
     }
 

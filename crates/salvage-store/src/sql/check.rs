@@ -1,5 +1,24 @@
-//! The invariants behind `salvage check`, each one query over the whole database. The SQL is
-//! common to both backends.
+//! The invariants behind `salvage check`, each one query over the whole database, the same on
+//! both backends; then the stored names' own check (`stored_names::check`).
+
+use super::SqlTx;
+use crate::rows::Columns;
+use salvage_core::store::Violation;
+use salvage_core::Result;
+
+/// Runs every invariant query and the stored names' check.
+pub(crate) async fn run(tx: &mut SqlTx) -> Result<Vec<Violation>> {
+    let mut violations = Vec::new();
+    for (invariant, sql) in CHECKS {
+        let rows = tx.rows(tx.sql(*sql)).await?;
+        violations.extend(rows.iter().map(|r| Violation {
+            invariant,
+            detail: r.text("detail"),
+        }));
+    }
+    violations.extend(crate::stored_names::check(&mut tx.conn.stored_names()).await?);
+    Ok(violations)
+}
 
 /// (invariant, query returning one `detail` text column per violation)
 pub(crate) const CHECKS: &[(&str, &str)] = &[
@@ -75,6 +94,8 @@ pub(crate) const CHECKS: &[(&str, &str)] = &[
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use crate::testing::ScratchDatabase;
+    use crate::{PgStore, SqliteStore};
     use salvage_blob::LocalBlobStore;
     use salvage_core::clock::SystemClock;
     use salvage_core::store::Store;
@@ -83,9 +104,41 @@ pub(crate) mod tests {
     use std::path::Path;
     use std::sync::Arc;
 
+    #[tokio::test]
+    async fn check_reports_each_broken_invariant_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("db")).await.unwrap();
+        let writer = store.writer().clone();
+        reports_each_broken_invariant(store, dir.path(), move |sql| {
+            let writer = writer.clone();
+            async move {
+                sqlx::query(&sql).execute(&writer).await.unwrap();
+            }
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn check_reports_each_broken_invariant_on_postgres() {
+        let Some(db) = ScratchDatabase::for_test().await else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let store = PgStore::connect(&db.url).await.unwrap();
+        let writer = store.writer().clone();
+        reports_each_broken_invariant(store.clone(), dir.path(), move |sql| {
+            let writer = writer.clone();
+            async move {
+                sqlx::query(&sql).execute(&writer).await.unwrap();
+            }
+        })
+        .await;
+        store.close().await;
+    }
+
     /// Breaks the database behind the repository's back (`execute` runs raw SQL on `store`'s
     /// database) and expects `check` to name each break.
-    pub(crate) async fn reports_each_broken_invariant<F, Fut>(store: impl Store + 'static, dir: &Path, execute: F)
+    async fn reports_each_broken_invariant<F, Fut>(store: impl Store + 'static, dir: &Path, execute: F)
     where
         F: Fn(String) -> Fut,
         Fut: Future<Output = ()>,
