@@ -60,6 +60,20 @@ impl Repository {
     }
 }
 
+/// Refuses a role the capability matrix (`Capability`) does not allow `capability`; `what`
+/// names the refused action. Every face reaches the tree, the documents and the trash through
+/// the core, so a role one face refuses is refused by all of them.
+pub(crate) fn require_capability(actor: &Actor, capability: Capability, what: &str) -> Result<()> {
+    if actor.role.may(capability) {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(format!(
+            "the role {} may not {what}",
+            actor.role.as_str()
+        )))
+    }
+}
+
 pub(crate) fn require_admin(actor: &Actor) -> Result<()> {
     if actor.is_admin {
         Ok(())

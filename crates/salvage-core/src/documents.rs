@@ -1,7 +1,7 @@
 //! Documents: uploads (content streamed to the blob store before the transaction), versions,
 //! document types and publishing.
 
-use crate::access::require_admin;
+use crate::access::{require_admin, require_capability};
 use crate::blob::BlobReader;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -24,6 +24,8 @@ impl Repository {
     ) -> Result<(Node, Version)> {
         let name = &name::normalize(name)?;
         self.check_upload_target(actor, parent, name).await?;
+        // A new version of an existing document is an upload too.
+        require_capability(actor, Capability::Upload, "upload documents")?;
         let staged = self.blobs.stage(content).await?;
         match self.record_upload(actor, parent, name, &staged).await {
             Ok((tx, node, version)) => {

@@ -1,6 +1,6 @@
 //! The tree: libraries and folders, paths by names, listings, renames and moves.
 
-use crate::access::require_admin;
+use crate::access::{require_admin, require_capability};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::name;
@@ -76,6 +76,10 @@ impl Repository {
         name: &str,
     ) -> Result<Node> {
         let name = name::normalize(name)?;
+        match kind {
+            NodeKind::Document => require_capability(actor, Capability::Upload, "upload documents")?,
+            _ => require_capability(actor, Capability::Write, "create folders")?,
+        }
         if let Some(parent) = parent {
             if !parent.kind.is_container() {
                 return Err(Error::InvalidTarget(format!(
@@ -254,6 +258,7 @@ impl Repository {
         let new_name = new_name.as_deref();
         let mut tx = self.store.write().await?;
         let node = live_node(tx.as_mut(), actor, id).await?;
+        require_capability(actor, Capability::Write, "rename or move items")?;
         let target = match new_parent {
             Some(parent) => self.move_target(tx.as_mut(), actor, &node, parent).await?,
             None => None,

@@ -1,6 +1,7 @@
 //! Who may do what with the trash: the role check, the tenant's restore policy, which records a
 //! caller sees and who may restore one (DESIGN.md §3 rules 10 and 12).
 
+use crate::access::require_capability;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::StoreTx;
@@ -8,14 +9,7 @@ use crate::visibility::can_see_record;
 
 /// Refuses a role that may not work the trash (`what` names the refused action).
 pub(crate) fn require_trash_role(actor: &Actor, what: &str) -> Result<()> {
-    if actor.role.may_work_trash() {
-        Ok(())
-    } else {
-        Err(Error::PermissionDenied(format!(
-            "the role {} may not {what}",
-            actor.role.as_str()
-        )))
-    }
+    require_capability(actor, Capability::Write, what)
 }
 
 /// The restore policy of the caller's tenant.

@@ -15,6 +15,7 @@ mod inforouter_folders;
 mod inforouter_security;
 mod names;
 mod params;
+mod roles;
 mod scene7;
 mod scene7_folders;
 mod scene7_trash;

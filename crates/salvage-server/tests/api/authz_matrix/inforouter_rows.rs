@@ -104,13 +104,13 @@ pub(super) fn ir_rows() -> Vec<Row> {
             I,
             "CreateFolder",
             |t| ir("CreateFolder", &[("Path", format!("{}/new", t.sub_path()))]),
-            &[("reader", "Access denied #4030"), ("foreign", "Folder not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
+            &[("reader", "Access denied #4030"), (NO_TRASH, "Access denied #4030"), ("foreign", "Folder not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
         ),
         row(
             I,
             "CreateFolder1",
             |t| ir("CreateFolder1", &[("ParentFolderPath", t.sub_path()), ("NewFolderName", "new".into())]),
-            &[("reader", "Access denied #4030"), ("foreign", "Folder not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
+            &[("reader", "Access denied #4030"), (NO_TRASH, "Access denied #4030"), ("foreign", "Folder not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
         ),
         row(
             I,
@@ -157,7 +157,7 @@ pub(super) fn ir_rows() -> Vec<Row> {
                     &[("SourcePath", t.doc_path()), ("DestinationPath", t.sub_path())],
                 )
             },
-            &[("reader", "Access denied. #4030"), ("foreign", "Source not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
+            &[("reader", "Access denied. #4030"), (NO_TRASH, "Access denied. #4030"), ("foreign", "Source not found. #4041"), I_ANON, I_BOGUS, ("*", "ok")],
         ),
         row(
             I,
@@ -183,7 +183,7 @@ pub(super) fn ir_rows() -> Vec<Row> {
                     ],
                 )
             },
-            &[("reader", "Access denied #4030"), ("foreign", "Folder not found #4041"), I_ANON, I_BOGUS, ("*", "ok")],
+            &[("reader", "Access denied #4030"), (NO_UPLOAD, "Access denied #4030"), ("foreign", "Folder not found #4041"), I_ANON, I_BOGUS, ("*", "ok")],
         ),
         row(
             I,
@@ -198,7 +198,7 @@ pub(super) fn ir_rows() -> Vec<Row> {
                     ],
                 )
             },
-            &[("reader", "Access denied #4030"), ("foreign", "Folder not found #4041"), I_ANON, I_BOGUS, ("*", "ok")],
+            &[("reader", "Access denied #4030"), (NO_UPLOAD, "Access denied #4030"), ("foreign", "Folder not found #4041"), I_ANON, I_BOGUS, ("*", "ok")],
         ),
         row(
             I,

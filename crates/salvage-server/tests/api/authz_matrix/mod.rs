@@ -96,8 +96,11 @@ impl Who {
 const ADMINS: &str = "admin IpsAdmin IpsCompanyAdmin";
 /// Members whose role may work the trash and who may change the library, administrators aside.
 const WRITERS: &str = "owner other IpsUser ImagePortalAdmin ImagePortalContrib ImagePortalContribUser";
-/// Roles that may not delete, restore or empty (Scene7's table, enforced by the core for all).
+/// Roles that may not delete, restore or empty, nor create, rename or move items (Scene7's
+/// table, enforced by the core for every face).
 const NO_TRASH: &str = "WebServiceUser TrialSiteAdmin TrialSiteUser ImagePortalUser";
+/// The roles the matrix refuses uploads (Scene7 §18 #19), on every face.
+const NO_UPLOAD: &str = "WebServiceUser ImagePortalUser";
 
 // --- the world every call acts on --------------------------------------------------------------
 

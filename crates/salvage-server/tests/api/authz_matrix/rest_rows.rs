@@ -187,7 +187,7 @@ pub(super) fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 (WRITERS, "ok"),
-                (NO_TRASH, "ok"),
+                (NO_TRASH, R_DENIED),
                 ("foreign", R_NOT_FOUND),
                 R_ANON,
                 R_BOGUS,
@@ -207,7 +207,7 @@ pub(super) fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 (WRITERS, "ok"),
-                (NO_TRASH, "ok"),
+                (NO_TRASH, R_DENIED),
                 ("foreign", R_NOT_FOUND),
                 R_ANON,
                 R_BOGUS,
@@ -227,7 +227,7 @@ pub(super) fn rest_rows() -> Vec<Row> {
             &[
                 (ADMINS, "ok"),
                 (WRITERS, "ok"),
-                (NO_TRASH, "ok"),
+                (NO_TRASH, R_DENIED),
                 ("foreign", R_NOT_FOUND),
                 R_ANON,
                 R_BOGUS,
