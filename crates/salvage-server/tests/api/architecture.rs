@@ -1,6 +1,6 @@
 //! The shape of the source tree, checked from the files: the faces of the server are siblings
-//! (none imports another, and the shared modules import none), and no source file of the
-//! workspace grows past 700 lines.
+//! (none imports another, and the shared modules import none), no source file of the workspace
+//! grows past 700 lines, and the README's layout section names every module.
 //!
 //! The faces live in one crate, so Cargo cannot keep them apart; this test does. It reads paths
 //! the way the code writes them to reach outside its own module (`crate::face::…`, including
@@ -184,4 +184,44 @@ fn no_source_file_is_over_700_lines() {
         }
     }
     assert!(over.is_empty(), "files over {MAX_LINES} lines:\n{}", over.join("\n"));
+}
+
+/// The README's layout section lists every crate and every module of its `src/`, one per line
+/// (`  path/under/src.rs   its job`), so the map a newcomer reads is the code.
+#[test]
+fn the_readme_layout_names_every_module() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let readme = std::fs::read_to_string(workspace.join("README.md")).expect("the README");
+    let layout = readme
+        .split("### Layout")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a layout section in the README");
+    let listed: BTreeSet<&str> = layout
+        .lines()
+        .filter_map(|line| line.strip_prefix("  ")?.split_whitespace().next())
+        .collect();
+    let mut missing = Vec::new();
+    let crates = std::fs::read_dir(workspace.join("crates")).expect("the crates directory");
+    for krate in crates.map(|e| e.expect("a directory entry").path()) {
+        let name = krate
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !layout.contains(&format!("crates/{name} — ")) {
+            missing.push(format!("crates/{name}"));
+        }
+        for file in rust_files(&krate.join("src")) {
+            let module = file.to_string_lossy().replace('\\', "/");
+            if !listed.contains(module.as_str()) {
+                missing.push(format!("crates/{name}/src/{module}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "not in the README's layout section:\n{}",
+        missing.join("\n")
+    );
 }
