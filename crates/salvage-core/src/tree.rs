@@ -128,24 +128,9 @@ impl Repository {
         Ok(())
     }
 
-    /// Stores a document: a new one, or a new version when a live document of that name exists.
-    /// The content is streamed to the blob store before the transaction starts, so a slow or
     /// Resolves a path by names (`/Library/folder/doc.pdf`) among live items.
     pub async fn resolve(&self, actor: &Actor, path: &str) -> Result<Node> {
-        let names = split_path(path)?;
-        let mut tx = self.store.read().await?;
-        let mut current: Option<Node> = None;
-        for segment in &names {
-            let child = tx
-                .unmarked_child(actor.tenant_id, current.as_ref().map(|n| n.id), &name::key(segment))
-                .await?;
-            current = Some(child.ok_or_else(|| Error::not_found(format!("path {path:?}")))?);
-        }
-        let node = current.ok_or_else(|| Error::not_found("path \"/\""))?;
-        if !right_on(tx.as_mut(), actor, &node).await?.can_list() {
-            return Err(Error::not_found(format!("path {path:?}")));
-        }
-        Ok(node)
+        resolve_in(self.store.read().await?.as_mut(), actor, path).await
     }
 
     /// A live item by id, if the caller may at least list it; otherwise "not found", exactly as
@@ -323,6 +308,25 @@ impl Repository {
         }
         Ok((node.parent_id != Some(target.id)).then_some(target))
     }
+}
+
+/// A live item by its path by names (`/Library/a/b`), if the caller may list it; "not found"
+/// otherwise, as for a path that names nothing. Runs in the caller's transaction, so a restore
+/// can find its target folder inside its own.
+pub(crate) async fn resolve_in(tx: &mut dyn StoreTx, actor: &Actor, path: &str) -> Result<Node> {
+    let names = split_path(path)?;
+    let mut current: Option<Node> = None;
+    for segment in &names {
+        let child = tx
+            .unmarked_child(actor.tenant_id, current.as_ref().map(|n| n.id), &name::key(segment))
+            .await?;
+        current = Some(child.ok_or_else(|| Error::not_found(format!("path {path:?}")))?);
+    }
+    let node = current.ok_or_else(|| Error::not_found("path \"/\""))?;
+    if !right_on(tx, actor, &node).await?.can_list() {
+        return Err(Error::not_found(format!("path {path:?}")));
+    }
+    Ok(node)
 }
 
 /// Splits `/Library/a/b` (or `\Library\a\b`, as infoRouter clients write it) into names, each

@@ -38,7 +38,7 @@ impl Repository {
         let mut tenants: HashMap<TenantId, Option<Tenant>> = HashMap::new();
         let mut reports = Vec::with_capacity(group.len());
         for run in group.chunk_by(|a, b| a.0 == b.0 && a.2 == b.2) {
-            let (actor, options) = (&run[0].0, run[0].2);
+            let (actor, options) = (&run[0].0, &run[0].2);
             let tenant = match tenants.get(&actor.tenant_id) {
                 Some(known) => known.clone(),
                 None => {
@@ -64,7 +64,7 @@ impl Repository {
 
 /// The report of a one-item batch. A failed item changed nothing (its savepoint was rolled
 /// back), so committing the group beside it is the same as rolling back its own batch.
-fn single_report(result: ItemResult, options: RestoreOptions) -> BatchReport {
+fn single_report(result: ItemResult, options: &RestoreOptions) -> BatchReport {
     let results = vec![result];
     BatchReport {
         applied: !blocked(&results, options),

@@ -26,6 +26,6 @@ pub use items::{ItemState, LocatedItem};
 pub use jobs::{JobState, RestoreJob, BACKGROUND_ABOVE, JOB_CHUNK};
 pub use lifecycle::{PurgeResult, SweepReport};
 pub use request::{
-    counts, BatchReport, ItemResult, ItemStatus, MissingParent, MissingParentPolicy, OnConflict, Outcome,
+    counts, BatchReport, ItemClass, ItemResult, ItemStatus, MissingParent, MissingParentPolicy, OnConflict, Outcome,
     RestoreOptions, Restored, Target, TrashItem,
 };

@@ -10,7 +10,7 @@
 //! inside a deleted folder, a refusal) is left to the per-item path, which decides and words it.
 //! The two paths therefore give identical results.
 
-use super::request::{RestoreOptions, Restored, Target, TrashItem};
+use super::request::{ItemClass, RestoreOptions, Restored, Target, TrashItem};
 use super::rules::may_restore;
 use crate::error::Result;
 use crate::model::*;
@@ -76,7 +76,7 @@ pub(super) async fn plan(
     actor: &Actor,
     tenant: &Tenant,
     items: &[TrashItem],
-    options: RestoreOptions,
+    options: &RestoreOptions,
 ) -> Result<Vec<Option<PlainRestore>>> {
     let mut plan: Vec<Option<PlainRestore>> = items.iter().map(|_| None).collect();
     if options.target != Target::Original {
@@ -91,7 +91,7 @@ pub(super) async fn plan(
         .records_by_ids(actor.tenant_id, &record_ids)
         .await?
         .into_iter()
-        .filter(|r| may_restore(actor, r, tenant.settings.restore_policy))
+        .filter(|r| may_restore(actor, r, tenant.settings.restore_policy) && ItemClass::admits(options.only, r.kind))
         .map(|r| (r.id, r))
         .collect();
     let marks = single_marks(tx.nodes_marked_by(&records.keys().copied().collect::<Vec<_>>()).await?);

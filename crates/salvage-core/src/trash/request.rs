@@ -16,13 +16,18 @@ pub enum TrashItem {
 }
 
 /// Where the item goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Target {
     /// The folder it was deleted from.
     #[default]
     Original,
     /// A chosen live folder.
     Folder(NodeId),
+    /// A chosen live folder named by its path (`/Library/a/b`), found inside the restore's own
+    /// transaction, so a client that names folders by path (infoRouter's `RestorePath`) needs
+    /// no lookup before it. A path that names no folder the caller may list is a target that
+    /// does not exist, reported after the item's own checks, exactly as an unknown id is.
+    Path(String),
 }
 
 /// What to do when the original folder is no longer there.
@@ -117,13 +122,39 @@ impl OnConflict {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RestoreOptions {
     pub target: Target,
     pub missing_parent: MissingParent,
     pub on_conflict: OnConflict,
     /// Restore nothing unless every item can be restored.
     pub all_or_nothing: bool,
+    /// Restore a deletion only if it is of this class; any other is not in the trash for this
+    /// request. For clients whose handles name the kind with the item (infoRouter's `D…` and
+    /// `F…`), checked inside the restore rather than by a read before it.
+    pub only: Option<ItemClass>,
+}
+
+/// Documents, or containers (folders and libraries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemClass {
+    Document,
+    Container,
+}
+
+impl ItemClass {
+    pub fn of(kind: NodeKind) -> ItemClass {
+        if kind == NodeKind::Document {
+            ItemClass::Document
+        } else {
+            ItemClass::Container
+        }
+    }
+
+    /// Whether a deletion of `kind` may be restored under `only`.
+    pub fn admits(only: Option<ItemClass>, kind: NodeKind) -> bool {
+        only.is_none() || only == Some(ItemClass::of(kind))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -229,6 +260,6 @@ pub fn counts(results: &[ItemResult]) -> (usize, usize, usize) {
 }
 
 /// Whether an all-or-nothing batch must be rolled back.
-pub(crate) fn blocked(results: &[ItemResult], options: RestoreOptions) -> bool {
+pub(crate) fn blocked(results: &[ItemResult], options: &RestoreOptions) -> bool {
     options.all_or_nothing && results.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)))
 }

@@ -18,7 +18,7 @@ use crate::model::*;
 use crate::name;
 use crate::repository::Repository;
 use crate::store::{StoreTx, TrashFilter, TrashSort};
-use crate::tree::{check_container_outside, name_path, split_path};
+use crate::tree::{check_container_outside, name_path, resolve_in, split_path};
 use crate::visibility::{can_see, can_see_record, is_live, right_on, Scopes};
 use chrono::{DateTime, Utc};
 
@@ -106,7 +106,7 @@ impl Repository {
         }
         let mut results = Vec::with_capacity(items.len());
         for part in items.chunks(chunk.max(1)) {
-            results.extend(self.run_restore(actor, part, options, false).await?.results);
+            results.extend(self.run_restore(actor, part, options.clone(), false).await?.results);
             progress(&results);
         }
         Ok(BatchReport {
@@ -133,9 +133,9 @@ impl Repository {
             .ok_or_else(|| Error::not_found("tenant"))?;
         let now = self.clock.now();
         let results = self
-            .restore_items(tx.as_mut(), actor, &tenant, items, options, now)
+            .restore_items(tx.as_mut(), actor, &tenant, items, &options, now)
             .await?;
-        let applied = !dry_run && !blocked(&results, options);
+        let applied = !dry_run && !blocked(&results, &options);
         if applied {
             tx.commit().await?;
         } else {
@@ -156,7 +156,7 @@ impl Repository {
         actor: &Actor,
         tenant: &Tenant,
         items: &[TrashItem],
-        options: RestoreOptions,
+        options: &RestoreOptions,
         now: DateTime<Utc>,
     ) -> Result<Vec<ItemResult>> {
         let mut results = Vec::with_capacity(items.len());
@@ -198,7 +198,7 @@ impl Repository {
         actor: &Actor,
         tenant: &Tenant,
         item: TrashItem,
-        options: RestoreOptions,
+        options: &RestoreOptions,
         now: DateTime<Utc>,
     ) -> Result<(Option<String>, Outcome)> {
         tx.savepoint().await?;
@@ -229,12 +229,15 @@ impl Repository {
         actor: &Actor,
         tenant: &Tenant,
         item: TrashItem,
-        options: RestoreOptions,
+        options: &RestoreOptions,
         now: DateTime<Utc>,
         name: &mut Option<String>,
     ) -> Result<Placement> {
         let located = locate(tx, actor, tenant.settings.restore_policy, item).await?;
         let record = located.record;
+        if !ItemClass::admits(options.only, record.kind) {
+            return Err(Error::NotInTrash(None));
+        }
         *name = Some(match &located.node {
             Some((node, _)) => node.name.clone(),
             None => record.name.clone(),
@@ -296,7 +299,7 @@ impl Repository {
         actor: &Actor,
         record: &TrashRecord,
         node: &Node,
-        options: RestoreOptions,
+        options: &RestoreOptions,
         now: DateTime<Utc>,
     ) -> Result<Placement> {
         let parent = self.target_for(tx, actor, record, node, options).await?;
@@ -313,17 +316,16 @@ impl Repository {
         record: &TrashRecord,
         marked: &Node,
         node: &Node,
-        options: RestoreOptions,
+        options: &RestoreOptions,
         now: DateTime<Utc>,
     ) -> Result<Placement> {
-        let fallback = match (options.target, options.missing_parent) {
-            (Target::Folder(t), _) => Some(t),
-            (Target::Original, MissingParent::Fallback(f)) => Some(f),
+        let chosen = match (&options.target, options.missing_parent) {
+            (Target::Original, MissingParent::Fallback(f)) => Some(live_target(tx, actor, f).await?),
             (Target::Original, MissingParent::Error) => return Err(Error::OriginalLocationMissing),
             (Target::Original, MissingParent::Recreate) => None,
+            (target, _) => chosen_target(tx, actor, target).await?,
         };
-        if let Some(folder) = fallback {
-            let parent = live_target(tx, actor, folder).await?;
+        if let Some(parent) = chosen {
             // Give the item the record's mark first, so it is placed like any deleted item:
             // unmarked, it is bound by the unique index of live names, and moving it before
             // `put` renames it would clash with the very name the rename avoids.
@@ -349,9 +351,12 @@ impl Repository {
         let chain_options = RestoreOptions {
             target: Target::Original,
             missing_parent: MissingParent::Recreate,
-            ..options
+            ..options.clone()
         };
-        match self.place_marked(tx, actor, record, marked, chain_options, now).await? {
+        match self
+            .place_marked(tx, actor, record, marked, &chain_options, now)
+            .await?
+        {
             Placement::Done(_) => {
                 let node = tx
                     .node(actor.tenant_id, node.id)
@@ -377,10 +382,10 @@ impl Repository {
         actor: &Actor,
         record: &TrashRecord,
         node: &Node,
-        options: RestoreOptions,
+        options: &RestoreOptions,
     ) -> Result<Option<Node>> {
         if node.kind == NodeKind::Library {
-            if let Target::Folder(_) = options.target {
+            if options.target != Target::Original {
                 return Err(Error::InvalidTarget(
                     "a library is always restored at the top level".into(),
                 ));
@@ -389,8 +394,8 @@ impl Repository {
                 .map(|_| None)
                 .map_err(|_| Error::InsufficientRights);
         }
-        if let Target::Folder(folder) = options.target {
-            return live_target(tx, actor, folder).await.map(Some);
+        if let Some(folder) = chosen_target(tx, actor, &options.target).await? {
+            return Ok(Some(folder));
         }
         if let Some(parent) = node.parent_id {
             if let Some(parent) = tx.node(actor.tenant_id, parent).await? {
@@ -519,6 +524,23 @@ async fn name_taken(
 }
 
 /// A live folder or library the caller may see, to restore into, or "target folder not found".
+/// The live folder a restore was told to use (`None`: the original location). A folder named by
+/// a path is found here, inside the restore's transaction; a path that names nothing the
+/// caller may list, or names a document, is a target that does not exist.
+async fn chosen_target(tx: &mut dyn StoreTx, actor: &Actor, target: &Target) -> Result<Option<Node>> {
+    match target {
+        Target::Original => Ok(None),
+        Target::Folder(id) => live_target(tx, actor, *id).await.map(Some),
+        Target::Path(path) => match resolve_in(tx, actor, path).await {
+            Ok(folder) => live_target(tx, actor, folder.id).await.map(Some),
+            // The database failing is not the path's fault; anything else (no such path, a
+            // name no item may have) means no such folder.
+            Err(e @ (Error::Storage(_) | Error::Blob(_))) => Err(e),
+            Err(_) => Err(Error::TargetNotFound),
+        },
+    }
+}
+
 async fn live_target(tx: &mut dyn StoreTx, actor: &Actor, id: NodeId) -> Result<Node> {
     match tx.node(actor.tenant_id, id).await? {
         Some(n) if n.kind.is_container() && is_live(tx, &n).await? && can_see(tx, actor, &n).await? => Ok(n),

@@ -12,7 +12,7 @@ use futures_util::stream::{self, StreamExt};
 use salvage_core::model::{Actor, NodeKind, RecordId, Stage, TrashRecord};
 use salvage_core::params::{parse_time, Bound};
 use salvage_core::store::{TrashCursor, TrashFilter, TrashSort};
-use salvage_core::trash::{RestoreOptions, Target, TrashItem};
+use salvage_core::trash::{ItemClass, RestoreOptions, Target, TrashItem};
 use salvage_core::Error;
 use salvage_core::Page;
 
@@ -71,9 +71,6 @@ pub async fn run(state: &AppState, call: &Call) -> Option<Answer> {
 
 pub(crate) const ONLY_ADMIN: &str = "Only the system administrator can perform this operation.";
 const INVALID_HANDLER: &str = "Invalid ItemHandler";
-/// A folder id no node ever has (ids start at 1): a `RestorePath` that does not resolve is passed
-/// to the core as this, so the core's order of checks (not in the bin, access, target) holds.
-const NO_SUCH_FOLDER: i64 = 0;
 
 /// What a handler names: a deleted document or folder, by trash record id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,23 +288,20 @@ pub async fn restore_recycle_bin_item(state: &AppState, call: &Call) -> XmlNode 
     let Some(handler) = parse_handler(call.param("ItemHandler")) else {
         return XmlNode::failure("response", INVALID_HANDLER, 4000);
     };
-    // A handler of the wrong kind names nothing in the bin.
-    if let Ok(r) = state.repo.trash_record(&actor, handler.record).await {
-        if (r.kind == NodeKind::Document) != handler.document {
-            return XmlNode::failure("response", not_in_bin(handler.document), 4000);
-        }
-    }
+    // One transaction: the core finds the folder of a `RestorePath` inside the restore, after
+    // the item's own checks (not in the bin, access, then the target), and treats a handler of
+    // the wrong kind as naming nothing in the bin.
     let restore_path = call.param("RestorePath").trim();
-    let target = if restore_path.is_empty() {
-        Target::Original
-    } else {
-        match state.repo.resolve(&actor, restore_path).await {
-            Ok(folder) if folder.kind.is_container() => Target::Folder(folder.id),
-            _ => Target::Folder(NO_SUCH_FOLDER),
-        }
-    };
     let options = RestoreOptions {
-        target,
+        target: match restore_path {
+            "" => Target::Original,
+            path => Target::Path(path.to_owned()),
+        },
+        only: Some(if handler.document {
+            ItemClass::Document
+        } else {
+            ItemClass::Container
+        }),
         ..RestoreOptions::default()
     };
     match state

@@ -130,6 +130,7 @@ async fn restore_assets(call: &Call<'_>) -> Result<Out, Fault> {
         missing_parent: MissingParent::Recreate,
         on_conflict: OnConflict::Fail,
         all_or_nothing: false,
+        only: None,
     };
     let report = call
         .state

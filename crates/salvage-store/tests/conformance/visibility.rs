@@ -106,21 +106,25 @@ async fn a_deletion_never_opens_the_way_to_a_hidden_member() {
         ..opts()
     };
     for item in [TrashItem::Node(h.salary.id), TrashItem::Node(h.secret.id)] {
-        let hidden = w.repo.restore_one(alice, item, to_home).await.unwrap_err();
+        let hidden = w.repo.restore_one(alice, item, to_home.clone()).await.unwrap_err();
         let unknown = w
             .repo
-            .restore_one(alice, TrashItem::Node(UNKNOWN), to_home)
+            .restore_one(alice, TrashItem::Node(UNKNOWN), to_home.clone())
             .await
             .unwrap_err();
         assert_eq!(shape(&hidden), shape(&unknown));
-        let report = w.repo.preflight(alice, &[item], to_home).await.unwrap();
+        let report = w.repo.preflight(alice, &[item], to_home.clone()).await.unwrap();
         let predicted = refusal(&report.results[0].outcome).unwrap();
         assert_eq!(shape(predicted), shape(&unknown));
     }
     assert!(w.repo.locate_items(alice, &[h.salary.id]).await.unwrap()[0].is_none());
 
     // The whole deletion may not go elsewhere either: Secret would go with it.
-    let refused = w.repo.restore_one(alice, rec(&record), to_home).await.unwrap_err();
+    let refused = w
+        .repo
+        .restore_one(alice, rec(&record), to_home.clone())
+        .await
+        .unwrap_err();
     assert!(matches!(refused, Error::WouldGrantAccess(_)), "{refused:?}");
     // A visible member alone may.
     let notes = w
@@ -384,11 +388,15 @@ async fn restoring_elsewhere_needs_read_where_the_item_was() {
         target: Target::Folder(mine.id),
         ..opts()
     };
-    let elsewhere = w.repo.restore_one(&alice, rec(&record), to_mine).await.unwrap_err();
+    let elsewhere = w
+        .repo
+        .restore_one(&alice, rec(&record), to_mine.clone())
+        .await
+        .unwrap_err();
     assert!(matches!(elsewhere, Error::WouldGrantAccess(_)), "{elsewhere:?}");
     let fallback = RestoreOptions {
         missing_parent: salvage_core::trash::MissingParent::Fallback(mine.id),
-        ..to_mine
+        ..to_mine.clone()
     };
     assert!(
         w.repo

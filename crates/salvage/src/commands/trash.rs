@@ -46,6 +46,7 @@ pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCom
                 on_conflict: *on_conflict,
                 missing_parent,
                 all_or_nothing: *all_or_nothing,
+                only: None,
             };
             let report = if *filter {
                 let filter = trash_filter(repo, actor, filters).await?;

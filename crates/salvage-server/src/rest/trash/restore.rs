@@ -106,6 +106,7 @@ impl RestoreOptionsBody {
             missing_parent,
             on_conflict: self.on_conflict,
             all_or_nothing: self.all_or_nothing,
+            only: None,
         })
     }
 }

@@ -96,6 +96,7 @@ impl RestoreForm {
             },
             on_conflict: OnConflict::parse(&self.options.conflict).unwrap_or_default(),
             all_or_nothing: false,
+            only: None,
         })
     }
 }

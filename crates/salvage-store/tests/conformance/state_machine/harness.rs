@@ -215,7 +215,7 @@ impl Harness {
                 let (actor, c) = self.actor(who);
                 let items: Vec<TrashItem> = items.iter().map(|i| next.pick_item(c, *i)).collect();
                 let options = next.pick_opts(opts);
-                let predicted = next.restore_batch(c, &items, options, dry_run);
+                let predicted = next.restore_batch(c, &items, options.clone(), dry_run);
                 let failed = predicted.iter().any(|o| matches!(o, MOutcome::Failed(_)));
                 let applied = !(dry_run || options.all_or_nothing && failed);
                 self.note(format!(

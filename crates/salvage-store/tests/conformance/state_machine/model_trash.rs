@@ -62,7 +62,7 @@ impl Model {
         let mut results = Vec::new();
         for &item in items {
             let savepoint = self.clone();
-            let outcome = match self.restore_item(c, item, opts) {
+            let outcome = match self.restore_item(c, item, &opts) {
                 Ok(Placement::Done(r)) => MOutcome::Restored(r),
                 Ok(Placement::Skipped(e)) => MOutcome::Skipped(e),
                 Err(e) => MOutcome::Failed(e),
@@ -79,7 +79,7 @@ impl Model {
         results
     }
 
-    fn restore_item(&mut self, c: Caller, item: TrashItem, opts: RestoreOptions) -> Res<Placement> {
+    fn restore_item(&mut self, c: Caller, item: TrashItem, opts: &RestoreOptions) -> Res<Placement> {
         // Unknown, and not the caller's to see, answer alike.
         let (rid, selected) = match item {
             TrashItem::Record(id) => {
@@ -132,7 +132,7 @@ impl Model {
         Ok(placement)
     }
 
-    fn place_marked(&mut self, c: Caller, rid: RecordId, m: NodeId, opts: RestoreOptions) -> Res<Placement> {
+    fn place_marked(&mut self, c: Caller, rid: RecordId, m: NodeId, opts: &RestoreOptions) -> Res<Placement> {
         let parent = self.target_for(c, rid, m, opts)?;
         self.put(c, m, parent, opts.on_conflict)
     }
@@ -146,7 +146,7 @@ impl Model {
     }
 
     /// The folder a marked node goes back into (`None`: the top level).
-    fn target_for(&mut self, c: Caller, rid: RecordId, m: NodeId, opts: RestoreOptions) -> Res<Option<NodeId>> {
+    fn target_for(&mut self, c: Caller, rid: RecordId, m: NodeId, opts: &RestoreOptions) -> Res<Option<NodeId>> {
         if self.node(m).kind == NodeKind::Library {
             if let Target::Folder(_) = opts.target {
                 return Err(Refusal::InvalidTarget);
@@ -292,10 +292,11 @@ impl Model {
         rid: RecordId,
         marked: NodeId,
         id: NodeId,
-        opts: RestoreOptions,
+        opts: &RestoreOptions,
     ) -> Res<Placement> {
-        let fallback = match (opts.target, opts.missing_parent) {
-            (Target::Folder(t), _) => Some(t),
+        let fallback = match (&opts.target, opts.missing_parent) {
+            (Target::Folder(t), _) => Some(*t),
+            (Target::Path(_), _) => unreachable!("the model names target folders by id"),
             (Target::Original, MissingParent::Fallback(f)) => Some(f),
             (Target::Original, MissingParent::Error) => return Err(Refusal::ParentMissing),
             (Target::Original, MissingParent::Recreate) => None,
@@ -317,9 +318,9 @@ impl Model {
         let chain_opts = RestoreOptions {
             target: Target::Original,
             missing_parent: MissingParent::Recreate,
-            ..opts
+            ..opts.clone()
         };
-        match self.place_marked(c, rid, marked, chain_opts)? {
+        match self.place_marked(c, rid, marked, &chain_opts)? {
             Placement::Done(_) => {
                 let n = self.node(id);
                 Ok(Placement::Done(MRestored {

@@ -126,6 +126,7 @@ impl Model {
             },
             on_conflict: o.conflict,
             all_or_nothing: o.all_or_nothing,
+            only: None,
         }
     }
 

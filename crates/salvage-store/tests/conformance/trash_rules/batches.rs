@@ -291,7 +291,7 @@ async fn a_member_cut_off_by_a_purge_is_recreated_where_its_deletion_began() {
     };
     // Taking `a` out brings F and G back and leaves `b` alone in the first deletion.
     w.repo
-        .restore_one(&w.admin, TrashItem::Node(a.id), recreate)
+        .restore_one(&w.admin, TrashItem::Node(a.id), recreate.clone())
         .await
         .unwrap();
     let second = w.repo.delete(&w.admin, f.id).await.unwrap();
