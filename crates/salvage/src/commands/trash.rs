@@ -30,7 +30,9 @@ pub async fn run(cli: &Cli, repo: &Repository, actor: &Actor, command: &TrashCom
             dry_run,
         } => {
             let target = match to {
-                Some(path) => Target::Folder(folder(repo, actor, path).await?),
+                // Found inside the restore's transaction: a path that names no folder is each
+                // item's "target not found".
+                Some(path) => Target::Path(path.clone()),
                 None => Target::Original,
             };
             // --fallback implies the fallback policy.

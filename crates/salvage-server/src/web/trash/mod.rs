@@ -79,15 +79,14 @@ impl RestoreForm {
         Ok(form)
     }
 
-    async fn restore_options(&self, state: &AppState, viewer: &Viewer) -> Result<RestoreOptions, String> {
+    fn restore_options(&self) -> RestoreOptions {
+        // The folder is found inside the restore's own transaction; a path that names none is
+        // each item's "target not found", worded below.
         let target = match self.options.target.as_str() {
             "" => Target::Original,
-            path => match state.repo.resolve(&viewer.actor, path).await {
-                Ok(folder) if folder.kind.is_container() => Target::Folder(folder.id),
-                _ => return Err(format!("There is no folder \"{path}\" you can see. Check the path, or leave it empty to restore where the items were.")),
-            },
+            path => Target::Path(path.to_owned()),
         };
-        Ok(RestoreOptions {
+        RestoreOptions {
             target,
             missing_parent: if self.options.recreate {
                 MissingParent::Recreate
@@ -97,7 +96,7 @@ impl RestoreForm {
             on_conflict: OnConflict::parse(&self.options.conflict).unwrap_or_default(),
             all_or_nothing: false,
             only: None,
-        })
+        }
     }
 }
 

@@ -83,10 +83,7 @@ async fn run(State(state): State<AppState>, viewer: Viewer, body: FormBody, dry_
             "No item was selected. Go back, tick the items to restore, and try again.",
         );
     }
-    let options = match form.restore_options(&state, &viewer).await {
-        Ok(o) => o,
-        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
-    };
+    let options = form.restore_options();
     let items: Vec<TrashItem> = form.ids.iter().map(|id| TrashItem::Record(*id)).collect();
     let report = if dry_run {
         state.repo.preflight(&viewer.actor, &items, options).await
@@ -154,10 +151,7 @@ async fn by_filter(State(state): State<AppState>, viewer: Viewer, body: FormBody
         Ok(f) => f,
         Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
     };
-    let options = match form.restore_options(&state, &viewer).await {
-        Ok(o) => o,
-        Err(message) => return message_page(StatusCode::BAD_REQUEST, &message),
-    };
+    let options = form.restore_options();
     // A long restore runs in the background; its page shows the progress.
     let run = if dry_run { RunAs::Preflight } else { RunAs::Auto };
     let report = match state.repo.restore_by_filter(&viewer.actor, &filter, options, run).await {
