@@ -11,7 +11,6 @@
 
 use super::request::ItemResult;
 use crate::model::{Actor, TenantId, UserId};
-use rand::RngCore;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
@@ -107,19 +106,8 @@ impl RestoreJobs {
     }
 }
 
-/// A random (version 4) UUID, the form job ids have always had.
+/// A random (version 4) UUID, the form job ids have always had: unguessable, so an id alone
+/// never leads anyone to a job (who may follow one is checked besides).
 fn new_job_id() -> String {
-    let mut b = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
